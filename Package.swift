@@ -1,0 +1,51 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Dependencies point one way: ConfParser ← RuleEngine ← Transport ← Server.
+// ConfParser and RuleEngine are plain Swift (no NIO) so that `smtpd -n` and the
+// rule engine build and test in seconds.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "tern",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "smtpd", targets: ["smtpd"]),
+        .executable(name: "smtpctl", targets: ["smtpctl"]),
+        .library(name: "ConfParser", targets: ["ConfParser"]),
+        .library(name: "RuleEngine", targets: ["RuleEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
+    ],
+    targets: [
+        // Berkeley DB 1.85 API of the system's libdb, opened with dlopen at run time so that building Tern
+        // needs no libdb headers; only `db:` tables need the library.
+        .target(name: "CBerkeleyDB", linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "ConfParser", dependencies: ["CBerkeleyDB"], swiftSettings: swiftSettings),
+        .target(name: "RuleEngine", dependencies: ["ConfParser"], swiftSettings: swiftSettings),
+        .target(name: "Transport", dependencies: ["RuleEngine"], swiftSettings: swiftSettings),
+        .target(
+            name: "Server",
+            dependencies: ["ConfParser", "RuleEngine", "Transport"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "smtpd",
+            dependencies: ["Server", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "smtpctl",
+            dependencies: ["Server", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "ConfParserTests", dependencies: ["ConfParser"], swiftSettings: swiftSettings),
+        .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine"], swiftSettings: swiftSettings),
+        .testTarget(name: "ServerTests", dependencies: ["Server"], swiftSettings: swiftSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)
