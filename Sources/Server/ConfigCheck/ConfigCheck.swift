@@ -9,6 +9,7 @@ public struct ConfigCheckOutcome: Sendable {
     public var exitCode: Int32
     /// The parsed configuration, when parsing got that far.
     public var config: Config?
+    public var diagnostics: [Diagnostic]
 }
 
 /// Options that change how a configuration is checked.
@@ -17,15 +18,74 @@ public struct ConfigCheckOptions: Sendable {
     public var macros: [(String, String)]
     /// `-v`: print the configuration back in canonical form.
     public var verbose: Bool
-    public init(macros: [(String, String)] = [], verbose: Bool = false) {
+    /// Source excerpts and hints under each message (Tern's additions; OpenSMTPD's lines are unchanged).
+    public var explain: Bool
+    public init(macros: [(String, String)] = [], verbose: Bool = false, explain: Bool = true) {
         self.macros = macros
         self.verbose = verbose
+        self.explain = explain
     }
 }
 
 /// `smtpd -n`: parse, validate, load tables and pki files, and report as OpenSMTPD does.
 public enum ConfigCheck {
-    public static func run(configPath: String, options: ConfigCheckOptions = .init()) -> ConfigCheckOutcome {
-        ConfigCheckOutcome(stderrLines: ["smtpd: not implemented yet"], stdout: "", exitCode: 1, config: nil)
+    public static func run(
+        configPath: String,
+        options: ConfigCheckOptions = .init(),
+        environment: any ParserEnvironment = SystemParserEnvironment(),
+        files: PKIFileSystem = .system
+    ) -> ConfigCheckOutcome {
+        let reader = FileSourceReader()
+        let result = ConfigParser.parse(
+            path: configPath,
+            options: .init(macros: options.macros),
+            reader: reader,
+            environment: environment)
+        var diagnostics = result.diagnostics
+        var failed = result.failed
+        if !failed, let config = result.config {
+            if let fatal = PostParseChecks.run(config: config, files: files, notes: &diagnostics) {
+                diagnostics.append(fatal)
+                failed = true
+            } else {
+                diagnostics += ConfigWarnings.collect(config: config, files: files)
+            }
+        }
+        let excerpts: @Sendable (String, Int) -> String?
+        if options.explain {
+            excerpts = { file, line in SourceExcerpts.line(file, line) }
+        } else {
+            excerpts = { _, _ in nil }
+        }
+        let renderer = DiagnosticRenderer(sourceLines: excerpts)
+        var lines: [String] = []
+        for diagnostic in diagnostics {
+            if !options.explain && (diagnostic.severity == .suppressedError) { continue }
+            let rendered = renderer.render(diagnostic)
+            lines += options.explain ? rendered : Array(rendered.prefix { !$0.hasPrefix("  ") })
+        }
+        var stdout = ""
+        if !failed {
+            if options.verbose, let config = result.config { stdout = ConfigPrinter.print(config) }
+            lines.append("configuration OK")
+        }
+        return ConfigCheckOutcome(stderrLines: lines, stdout: stdout, exitCode: failed ? 1 : 0,
+                                  config: result.config, diagnostics: diagnostics)
+    }
+}
+
+/// Source lines for excerpts under messages.
+enum SourceExcerpts {
+    static func line(_ file: String, _ number: Int) -> String? {
+        guard case .success(let bytes) = FileBytes.read(path: file, maximumSize: 16 << 20) else { return nil }
+        var current = 1
+        var start = 0
+        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
+            if current == number { return String(decoding: bytes[start..<index], as: UTF8.self) }
+            current += 1
+            start = index + 1
+        }
+        if current == number && start < bytes.count { return String(decoding: bytes[start...], as: UTF8.self) }
+        return nil
     }
 }
