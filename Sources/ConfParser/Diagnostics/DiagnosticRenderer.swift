@@ -72,6 +72,11 @@ public struct DiagnosticRenderer: Sendable {
 
 extension String {
     fileprivate func replacingTabs() -> String {
-        String(self.map { $0 == "\t" ? " " : $0 })
+        // One column per byte, and nothing that a terminal would act on.
+        String(self.unicodeScalars.map { scalar -> Character in
+            if scalar == "\t" { return " " }
+            if scalar.value < 0x20 || scalar.value == 0x7F { return "?" }
+            return Character(scalar)
+        })
     }
 }
