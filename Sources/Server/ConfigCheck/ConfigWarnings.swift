@@ -1,4 +1,5 @@
 public import ConfParser
+import RuleEngine
 
 /// Warnings that never change the verdict: things that work but that a careful administrator wants to know.
 enum ConfigWarnings {
@@ -12,6 +13,53 @@ enum ConfigWarnings {
                 warnings.append(Diagnostic(
                     .warning, "table \"\(tableName)\" (\(path)) holds \(role) and can be read by every user",
                     at: table.location, hint: "chown root:_maildaemons \(path) && chmod 640 \(path)"))
+            }
+        }
+        warnings += formatWarnings(config)
+        warnings += undeclaredRelayCertificates(config)
+        return warnings
+    }
+
+    /// %{…} problems that OpenSMTPD only discovers when a delivery fails.
+    private static func formatWarnings(_ config: Config) -> [Diagnostic] {
+        var templates: [(String, String, Bool, SourceLocation)] = []
+        for action in config.actions {
+            switch action.method {
+            case .maildir(let path?, _): templates.append((path, "maildir path of action \"\(action.name)\"", false, action.location))
+            case .mda(let command): templates.append((command, "mda command of action \"\(action.name)\"", false, action.location))
+            case .lmtp(let destination, _): templates.append((destination, "lmtp destination of action \"\(action.name)\"", false, action.location))
+            default: break
+            }
+        }
+        for wrapper in config.mdaWrappers {
+            templates.append((wrapper.command, "mda wrapper \"\(wrapper.name)\"", true, wrapper.location))
+        }
+        var warnings: [Diagnostic] = []
+        for (template, what, insideWrapper, location) in templates {
+            for problem in FormatValidator.problems(in: template, insideWrapper: insideWrapper) {
+                let consequence: String
+                switch problem.consequence {
+                case .deliveryFails: consequence = "every delivery through it will fail"
+                case .leftUnexpanded: consequence = "OpenSMTPD would use the text unexpanded"
+                case .textIgnored: consequence = "part of it is ignored"
+                }
+                warnings.append(Diagnostic(.warning, "\(what): \(problem.message); \(consequence)", at: location))
+            }
+        }
+        return warnings
+    }
+
+    /// A relay's `pki`/`ca` is not checked by OpenSMTPD 6.8's `-n`; 7.x refuses to start without it.
+    private static func undeclaredRelayCertificates(_ config: Config) -> [Diagnostic] {
+        var warnings: [Diagnostic] = []
+        for action in config.actions {
+            if let pki = action.pki, config.pki(named: pki) == nil {
+                warnings.append(Diagnostic(.warning, "action \"\(action.name)\" names pki \"\(pki)\", which is not declared",
+                                           at: action.location, hint: "OpenSMTPD 7.x refuses to start with this"))
+            }
+            if let ca = action.ca, !config.cas.contains(where: { $0.name == ca.lowercased() }) {
+                warnings.append(Diagnostic(.warning, "action \"\(action.name)\" names ca \"\(ca)\", which is not declared",
+                                           at: action.location))
             }
         }
         return warnings
