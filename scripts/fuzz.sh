@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds and runs a libFuzzer target: scripts/fuzz.sh NAME [SECONDS] [extra libFuzzer flags]
+#   NAME: confparser | tables | formats | smtp | sasl (those that exist under Fuzz/)
+# Corpora live in Fuzz/corpus/NAME (kept in the repository); crashes go to Fuzz/artifacts/NAME.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+name=${1:?usage: scripts/fuzz.sh NAME [SECONDS]}
+seconds=${2:-600}
+shift $(( $# >= 2 ? 2 : 1 ))
+mkdir -p Fuzz/bin "Fuzz/corpus/$name" "Fuzz/artifacts/$name"
+flags=(-sanitize=fuzzer,address -parse-as-library -O -g -module-name "Fuzz_$name")
+case "$name" in
+  confparser)
+    clang -c -O1 -fsanitize=fuzzer-no-link,address -I Sources/CBerkeleyDB/include \
+      Sources/CBerkeleyDB/*.c -o Fuzz/bin/cberkeleydb.o
+    sources=(Sources/ConfParser/*/*.swift Fuzz/ConfParserFuzzer.swift)
+    extra=(-I Sources/CBerkeleyDB/include Fuzz/bin/cberkeleydb.o -ldl)
+    [ -d "Fuzz/corpus/$name" ] && [ -z "$(ls -A "Fuzz/corpus/$name")" ] && \
+      cp Tests/Fixtures/compat/probes/*.conf "Fuzz/corpus/$name/" 2>/dev/null || true
+    ;;
+  *)
+    if [ -x "Fuzz/build-$name.sh" ]; then exec "Fuzz/build-$name.sh" "$seconds" "$@"; fi
+    echo "unknown fuzz target: $name" >&2; exit 2 ;;
+esac
+swiftc "${flags[@]}" "${sources[@]}" "${extra[@]}" -o "Fuzz/bin/$name"
+exec "Fuzz/bin/$name" "Fuzz/corpus/$name" -artifact_prefix="Fuzz/artifacts/$name/" \
+  -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=4096 "$@"

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# usage: scripts/test.sh
+#
+# Tern's one test command (CI runs it through .ci/run):
+#   1. scripts/install-test-deps.sh   Debian packages the tests use (skip with TERN_SKIP_DEPS=1)
+#   2. swift build --build-tests      everything, tests included
+#   3. swift test                     the Swift Testing (and any XCTest) suites; as root inside
+#                                     scripts/compat/sandbox.sh, so no test can reach beyond this machine
+#   4. scripts/compat/differential.sh Debian's OpenSMTPD 6.8 and Tern on the 146 probes
+#   5. scripts/compat/corpus.sh       the real-world corpus in the namespace fixture
+# TERN_SWIFT_FLAGS adds flags to every swift build/test (e.g. "--scratch-path .build-ci").
+# Every step runs even when an earlier one failed (unless the build failed: then nothing can run).
+# The last line reads "N passed, N failed": steps 1-3 count one check each, steps 4 and 5 every check they
+# make. Skipped steps (not root, TERN_SKIP_DEPS=1, no Debian smtpd) count in neither and are named above
+# it. Exit status: 0 when nothing failed.
+set -uo pipefail
+exec </dev/null
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+
+passed=0 failed=0
+summary=()
+started=$SECONDS
+
+step() { printf '\n==== %s\n' "$*"; }
+record() {  # record STATUS NAME [DETAIL]
+    summary+=("$(printf '%-5s %-28s %s' "$1" "$2" "${3:-}")")
+    case "$1" in
+        PASS) passed=$((passed + 1)) ;;
+        FAIL) failed=$((failed + 1)) ;;
+    esac
+}
+# record_counted NAME RC LOG: a compat script's result; its last "N passed, N failed" adds to the totals.
+record_counted() {
+    local name=$1 rc=$2 log=$3 counts p f
+    if [ "$rc" = 77 ]; then
+        summary+=("$(printf '%-5s %-28s %s' SKIP "$name" "$(grep -m1 'SKIP:' "$log" | sed 's/^.*SKIP: //')")")
+        return
+    fi
+    counts=$(grep -Eo '[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+    p=$(echo "$counts" | awk '{print $1}')
+    f=$(echo "$counts" | awk '{print $3}')
+    if [ -z "$counts" ]; then p=0 f=1; counts="no result line"; fi
+    if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; counts="$counts, exit status $rc"; fi
+    passed=$((passed + p))
+    failed=$((failed + f))
+    if [ "$f" = 0 ]; then
+        summary+=("$(printf '%-5s %-28s %s' PASS "$name" "$counts")")
+    else
+        summary+=("$(printf '%-5s %-28s %s' FAIL "$name" "$counts")")
+    fi
+}
+
+read -r -a swift_flags <<<"${TERN_SWIFT_FLAGS:-}"
+
+logs=$(mktemp -d /tmp/tern-test.XXXXXX)
+trap 'rm -rf "$logs"' EXIT
+
+# 1. dependencies
+if [ "${TERN_SKIP_DEPS:-}" = 1 ]; then
+    summary+=("$(printf '%-5s %-28s %s' SKIP "dependencies" "TERN_SKIP_DEPS=1")")
+else
+    step "dependencies: scripts/install-test-deps.sh"
+    if bash scripts/install-test-deps.sh; then record PASS dependencies; else record FAIL dependencies; fi
+fi
+
+# 2. build
+step "build: swift build --build-tests"
+built=0
+if timeout 45m swift build --build-tests "${swift_flags[@]}"; then
+    built=1
+    record PASS build
+    bin=$(swift build --show-bin-path "${swift_flags[@]}")
+    export TERN_SMTPD="$bin/smtpd"
+else
+    record FAIL build "the remaining steps did not run"
+fi
+
+if [ "$built" = 1 ]; then
+    # 3. swift test
+    step "swift test"
+    if [ "$(id -u)" = 0 ]; then
+        echo "(inside scripts/compat/sandbox.sh: private network namespace, loopback only)"
+        runner=(scripts/compat/sandbox.sh)
+    else
+        echo "(not root: without the network sandbox; the tests that need root are skipped and say so)"
+        runner=()
+    fi
+    timeout 30m "${runner[@]}" swift test --skip-build "${swift_flags[@]}" 2>&1 | tee "$logs/swift-test"
+    rc=${PIPESTATUS[0]}
+    result=$(grep -E '(✔|✘) Test run with' "$logs/swift-test" | tail -n 1 | sed 's/^[✔✘] //')
+    xctest=$(grep -Eo 'Executed [0-9]+ tests?, with [0-9]+ failures?' "$logs/swift-test" | tail -n 1)
+    detail="${result:-no Swift Testing result}${xctest:+; XCTest: $xctest}"
+    if [ "$rc" = 0 ]; then record PASS "swift test" "$detail"; else record FAIL "swift test" "$detail (exit $rc)"; fi
+
+    # 4. differential
+    step "scripts/compat/differential.sh"
+    timeout 10m bash scripts/compat/differential.sh 2>&1 | tee "$logs/differential"
+    record_counted "compat: probes (differential)" "${PIPESTATUS[0]}" "$logs/differential"
+
+    # 5. corpus
+    step "scripts/compat/corpus.sh"
+    timeout 10m bash scripts/compat/corpus.sh 2>&1 | tee "$logs/corpus"
+    record_counted "compat: corpus (fixture)" "${PIPESTATUS[0]}" "$logs/corpus"
+fi
+
+step "summary ($(( (SECONDS - started) / 60 )) min $(( (SECONDS - started) % 60 )) s)"
+printf '%s\n' "${summary[@]}"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
