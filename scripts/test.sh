@@ -61,6 +61,8 @@ if [ "${TERN_SKIP_DEPS:-}" = 1 ]; then
 else
     step "dependencies: scripts/install-test-deps.sh"
     if bash scripts/install-test-deps.sh; then record PASS dependencies; else record FAIL dependencies; fi
+    # The tests that compare with the real OpenSMTPD must run, not skip, once it has been installed.
+    export TERN_REQUIRE_OPENSMTPD=1
 fi
 
 # 2. build

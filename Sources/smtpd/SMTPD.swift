@@ -64,7 +64,7 @@ struct SMTPD: ParsableCommand {
         if checkOnly {
             let outcome = ConfigCheck.run(
                 configPath: file, options: .init(macros: definitions, verbose: verbose, explain: !brief))
-            if !outcome.stdout.isEmpty { print(outcome.stdout, terminator: "") }
+            if !outcome.stdout.isEmpty { writeAll(1, outcome.stdout) }
             for line in outcome.stderrLines { printError(line) }
             throw ExitCode(outcome.exitCode)
         }
@@ -76,12 +76,16 @@ struct SMTPD: ParsableCommand {
 }
 
 func printError(_ line: String) {
-    var text = line
-    text.append("\n")
+    writeAll(2, line + "\n")
+}
+
+/// Unbuffered, so that standard output and standard error keep their order on a terminal.
+func writeAll(_ fd: Int32, _ text: String) {
     var bytes = Array(text.utf8)
     var offset = 0
     while offset < bytes.count {
-        let written = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress! + offset, $0.count - offset) }
+        let written = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+        if written < 0 && errno == EINTR { continue }
         if written <= 0 { break }
         offset += written
     }
