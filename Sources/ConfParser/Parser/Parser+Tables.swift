@@ -58,8 +58,11 @@ extension ConfigParser {
             if let path = configText {
                 switch environment.loadStaticTable(path: path) {
                 case .success(let result):
-                    registry.setKind(result.contents.kind == .list ? .list : .hash, for: name)
+                    let alternative = result.openSMTPD7Contents.map { $0.kind == .list ? TableRegistry.Kind.list : .hash }
+                    registry.setKind(result.contents.kind == .list ? .list : .hash, for: name,
+                                     openSMTPD7Kind: alternative)
                     loadedTables[name] = result.contents
+                    if let alternative = result.openSMTPD7Contents { openSMTPD7Tables[name] = alternative }
                     for warning in result.warnings { warn(warning) }
                 case .failure(let failure):
                     throw tableConfigError(failure, name: name, path: path)
@@ -227,9 +230,16 @@ extension ConfigParser {
         services: TableRegistry.Services,
         message: String
     ) throws(ParseInterruption) {
-        guard registry.check(name, kinds: kinds, services: services) else {
-            throw reject(message, hint: tableUseHint(name, kinds: kinds))
+        if registry.check(name, kinds: kinds, services: services) { return }
+        if registry.adoptOpenSMTPD7Reading(name, kinds: kinds, services: services),
+            let contents = openSMTPD7Tables[name]
+        {
+            loadedTables[name] = contents
+            warn("table \"\(name)\" is read with OpenSMTPD 7.x rules here; OpenSMTPD 6.8 reads its file differently "
+                 + "and would refuse this use (\(message))")
+            return
         }
+        throw reject(message, hint: tableUseHint(name, kinds: kinds))
     }
 
     private func tableUseHint(_ name: String, kinds: TableRegistry.KindMask) -> String? {

@@ -18,6 +18,8 @@ public struct ConfigParser {
     var state = DeclarationState()
     /// File tables read while parsing, by table name, so the daemon need not read them again.
     var loadedTables: [String: TableContents] = [:]
+    /// OpenSMTPD 7.x's reading of a file, where it differs from 6.8's.
+    var openSMTPD7Tables: [String: TableContents] = [:]
 
     public struct Options: Sendable {
         /// `-D name=value` macros, in command-line order.

@@ -45,6 +45,8 @@ struct TableRegistry {
         var kind: Kind
         var services: Services
         var backend: String
+        /// How OpenSMTPD 7.x reads the same file, when that differs from 6.8 (e.g. a `[::1]` list).
+        var openSMTPD7Kind: Kind? = nil
     }
 
     private(set) var entries: [String: Entry] = [:]
@@ -110,8 +112,20 @@ struct TableRegistry {
         entries[name] = entry
     }
 
-    mutating func setKind(_ kind: Kind, for name: String) {
+    mutating func setKind(_ kind: Kind, for name: String, openSMTPD7Kind: Kind? = nil) {
         entries[name]?.kind = kind
+        entries[name]?.openSMTPD7Kind = openSMTPD7Kind
+    }
+
+    /// When 6.8's reading of a file fails a check that 7.x's reading passes, Tern switches to 7.x's.
+    mutating func adoptOpenSMTPD7Reading(_ name: String, kinds: KindMask, services: Services) -> Bool {
+        guard var entry = entries[name], let alternative = entry.openSMTPD7Kind else { return false }
+        let original = entry.kind
+        entry.kind = alternative
+        entries[name] = entry
+        if check(name, kinds: kinds, services: services) { return true }
+        entries[name]?.kind = original
+        return false
     }
 
     /// OpenSMTPD's `table_check_use`.
