@@ -20,6 +20,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
     ],
     targets: [
         // Berkeley DB 1.85 API of the system's libdb, opened with dlopen at run time so that building Tern
@@ -27,7 +28,16 @@ let package = Package(
         .target(name: "CBerkeleyDB", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "ConfParser", dependencies: ["CBerkeleyDB"], swiftSettings: swiftSettings),
         .target(name: "RuleEngine", dependencies: ["ConfParser"], swiftSettings: swiftSettings),
-        .target(name: "Transport", dependencies: ["RuleEngine"], swiftSettings: swiftSettings),
+        // The system's crypt(3) (libxcrypt on Debian): verifies every hash OpenSMTPD and Dovecot write.
+        .systemLibrary(name: "CCrypt", path: "Sources/CCrypt"),
+        .target(
+            name: "Transport",
+            dependencies: [
+                "RuleEngine", "CCrypt",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Server",
             dependencies: ["ConfParser", "RuleEngine", "Transport"],
@@ -46,6 +56,11 @@ let package = Package(
         .testTarget(name: "ConfParserTests", dependencies: ["ConfParser"], swiftSettings: swiftSettings),
         .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine"], swiftSettings: swiftSettings),
         .testTarget(name: "ServerTests", dependencies: ["Server"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TransportTests",
+            dependencies: ["Transport", .product(name: "NIOEmbedded", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,2 @@
+// Placeholder until the SMTP grammar lands.
+import CCrypt
