@@ -68,8 +68,7 @@ public struct ConfigParser {
         }
         absorbLexerDiagnostics()
         if config.rules.isEmpty {
-            diagnostics.append(Diagnostic(.note, "warn: no rules, nothing to do",
-                                          hint: "add at least one `match … action NAME` rule"))
+            diagnostics.append(Diagnostic(.note, "warn: no rules, nothing to do"))
         }
         let failed = config.rules.isEmpty || diagnostics.contains { $0.countsAgainstVerdict }
         return ParseResult(config: config, diagnostics: diagnostics, failed: failed, loadedTables: loadedTables)
