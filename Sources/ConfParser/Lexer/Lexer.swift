@@ -38,6 +38,8 @@ public struct Lexer {
     /// OpenSMTPD's `yylval.lineno`: the line of the last token read, used by every message.
     private(set) var tokenLine = 1
     private var tokenColumn = 1
+    /// Where the `$name` being expanded was written; its tokens are reported there.
+    private var macroColumn = 1
     private(set) var macros: [String: Macro] = [:]
     private let reader: any SourceReader
     private(set) var diagnostics: [Diagnostic] = []
@@ -217,7 +219,9 @@ public struct Lexer {
     public mutating func next() -> Token {
         var quoted = false
         let kind = nextKind(quoted: &quoted)
-        return Token(kind: kind, line: tokenLine, column: tokenColumn, file: currentFileName, quoted: quoted)
+        var token = Token(kind: kind, line: tokenLine, column: tokenColumn, file: currentFileName, quoted: quoted)
+        token.fromMacro = expanding
+        return token
     }
 
     private static func isSpace(_ u: Unit) -> Bool { u == 0x20 || (u >= 0x09 && u <= 0x0D) }
@@ -245,6 +249,10 @@ public struct Lexer {
 
     private mutating func markTokenStart() {
         tokenLine = lineNumber
+        if expanding {
+            tokenColumn = macroColumn
+            return
+        }
         let file = files[files.count - 1]
         tokenColumn = max(1, file.position - file.lineStart - file.pushedBack.count)
     }
@@ -285,6 +293,7 @@ public struct Lexer {
                 }
                 macro.used = true
                 macros[name] = macro
+                macroColumn = tokenColumn
                 unget(Self.doneExpand)
                 for byte in macro.value.utf8.reversed() { unget(Unit(byte)) }
                 unget(Self.startExpand)

@@ -23,6 +23,8 @@ public struct Token: Sendable, Hashable {
     public var file: String
     /// Whether the token was a quoted string: quoting never changes the value, but hints use it.
     public var quoted: Bool
+    /// Whether the token came out of a macro's value; used only for hints.
+    public var fromMacro: Bool = false
 
     public init(kind: Kind, line: Int, column: Int, file: String, quoted: Bool = false) {
         self.kind = kind

@@ -33,6 +33,10 @@ extension ConfigParser {
             }
             return nil
         }
+        if token.fromMacro && byte != UInt8(ascii: "$") {
+            return "a macro's value is read again as if written here, so a path in it must carry its own quotes: "
+                + "name = '\"/path\"'"
+        }
         switch byte {
         case UInt8(ascii: "/"), UInt8(ascii: "@"), UInt8(ascii: "*"), UInt8(ascii: "["), UInt8(ascii: "."),
             UInt8(ascii: "~"), UInt8(ascii: "|"):
@@ -46,6 +50,14 @@ extension ConfigParser {
         default:
             return nil
         }
+    }
+
+    /// For an unexpected word: the keyword it was probably meant to be.
+    func keywordSuggestion(for token: Token) -> String? {
+        guard case .string(let word) = token.kind, !token.quoted, word.count >= 3 else { return nil }
+        let candidates = suggestionCandidates ?? Keyword.allCases.map(\.rawValue)
+        guard let close = closest(word, among: candidates), close != word else { return nil }
+        return "did you mean `\(close)`?"
     }
 
     /// "did you mean …?" for a name that is close to one that exists.
@@ -75,11 +87,16 @@ extension ConfigParser {
         if b.isEmpty { return a.count }
         var previous = Array(0...b.count)
         var current = previous
+        var beforePrevious = previous
         for i in 1...a.count {
             current[0] = i
             for j in 1...b.count {
                 current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    current[j] = min(current[j], beforePrevious[j - 2] + 1)
+                }
             }
+            beforePrevious = previous
             swap(&previous, &current)
         }
         return previous[b.count]

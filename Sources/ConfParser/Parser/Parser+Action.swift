@@ -125,6 +125,7 @@ extension ConfigParser {
                 }
                 action.wrapper = wrapper
             default:
+                suggestionCandidates = ["user", "alias", "virtual", "userbase", "wrapper", "ttl"]
                 return
             }
         }
@@ -246,6 +247,8 @@ extension ConfigParser {
                 if action.srs { throw reject("srs already specified for this dispatcher") }
                 action.srs = true
             default:
+                suggestionCandidates = ["helo", "helo-src", "pki", "ca", "ciphers", "protocols", "src", "mail-from",
+                                        "backup", "host", "domain", "tls", "auth", "filter", "srs", "ttl"]
                 return
             }
         }

@@ -241,6 +241,11 @@ extension ConfigParser {
                 guard listener.protocols == nil else { throw reject("protocols already specified") }
                 listener.protocols = value
             default:
+                suggestionCandidates = [
+                    "inet4", "inet6", "port", "filter", "smtps", "tls", "tls-require", "pki", "ca", "auth",
+                    "auth-optional", "tag", "hostname", "hostnames", "mask-src", "received-auth", "no-dsn", "proxy-v2",
+                    "senders", "ciphers", "protocols",
+                ]
                 return
             }
         }

@@ -99,6 +99,8 @@ extension ConfigParser {
             accept()
             try parseForOption(&rule, negated: negated)
         default:
+            suggestionCandidates = ["from", "for", "tag", "helo", "auth", "tls", "mail-from", "rcpt-to", "action",
+                                    "reject"]
             throw .syntax(expected: "a match option, \"action\" or \"reject\"", hint: matchHint(for: token))
         }
     }

@@ -16,6 +16,8 @@ public struct ConfigParser {
     var registry: TableRegistry
     let environment: any ParserEnvironment
     var state = DeclarationState()
+    /// The option keywords valid where the parser stopped, for "did you mean" hints.
+    var suggestionCandidates: [String]?
     /// File tables read while parsing, by table name, so the daemon need not read them again.
     var loadedTables: [String: TableContents] = [:]
     /// OpenSMTPD 7.x's reading of a file, where it differs from 6.8's.
@@ -87,12 +89,17 @@ public struct ConfigParser {
             default:
                 break
             }
+            suggestionCandidates = nil
             do {
                 try parseStatement(token)
                 try expectNewline()
             } catch .syntax(let expected, let hint) {
                 reportSyntaxError(expected: expected, hint: hint)
-                guard recover() else { return }
+                let startedWithKeyword: Keyword? = {
+                    if case .keyword(let k) = token.kind, lookahead == token { return k }
+                    return nil
+                }()
+                guard recover(noteKeywordMacro: startedWithKeyword) else { return }
             } catch .statementRejected {
                 guard recover() else { return }
             } catch .fatal(let diagnostic) {
@@ -219,6 +226,7 @@ public struct ConfigParser {
         var detail = "unexpected \(token.display)"
         if let expected { detail += ", expected \(expected)" }
         let severity: Diagnostic.Severity = recoveryCountdown == 0 ? .error : .suppressedError
+        let hint = hint ?? unquotedHint(for: token) ?? keywordSuggestion(for: token)
         if token.kind == .lexError && severity == .error {
             // The lexer already printed why; yacc still prints "syntax error" for the ERROR token.
             detail = "the rest of this line and the next one are skipped"
@@ -228,10 +236,16 @@ public struct ConfigParser {
 
     /// yacc's recovery through `grammar error '\n'`: discard tokens up to and including the next newline.
     /// Returns false when the input ends first (yacc aborts the parse).
-    mutating func recover() -> Bool {
+    mutating func recover(noteKeywordMacro keyword: Keyword? = nil) -> Bool {
         recoveryCountdown = 3
+        var discarded = 0
         while true {
             let token = peek()
+            if let keyword, discarded == 1, token.kind == .punctuation(UInt8(ascii: "=")),
+                let index = diagnostics.lastIndex(where: { $0.message == "syntax error" })
+            {
+                diagnostics[index].hint = "`\(keyword.rawValue)` is a keyword and cannot name a macro; pick another name"
+            }
             switch token.kind {
             case .newline:
                 accept()
@@ -240,6 +254,7 @@ public struct ConfigParser {
                 return false
             default:
                 lookahead = nil
+                discarded += 1
             }
         }
     }
