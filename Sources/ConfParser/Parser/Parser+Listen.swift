@@ -116,7 +116,7 @@ extension ConfigParser {
 
     /// `if_listen : opt_if_listen*`
     private mutating func parseListenerOptions(_ listener: inout Listener) throws(ParseInterruption) {
-        var sawFamily = false, sawTLS = false, sawAuth = false, sawCA = false
+        var sawFamily = false, sawAuth = false, sawCA = false
         var sawHostnames = false, sawSenders = false, sawTag = false, sawHostname = false
         while true {
             switch peek().kind {
@@ -131,31 +131,15 @@ extension ConfigParser {
             case .keyword(.filter):
                 listener.filter = try parseFilterReference(alreadySpecified: listener.filter != nil,
                                                            message: "filter already specified")
-            case .keyword(.smtps):
-                accept()
-                var verify = false
-                if peek().kind == .keyword(.verify) {
-                    accept()
-                    verify = true
+            case .keyword(.smtps), .keyword(.tls), .keyword(.tlsRequire):
+                let mode = accept().kind
+                let verify = mode != .keyword(.tls) && acceptOptional(.verify)
+                guard listener.tls == nil else { throw reject("TLS mode already specified") }
+                switch mode {
+                case .keyword(.smtps): listener.tls = .smtps(verify: verify)
+                case .keyword(.tls): listener.tls = .starttls
+                default: listener.tls = .starttlsRequire(verify: verify)
                 }
-                guard !sawTLS else { throw reject("TLS mode already specified") }
-                sawTLS = true
-                listener.tls = .smtps(verify: verify)
-            case .keyword(.tls):
-                accept()
-                guard !sawTLS else { throw reject("TLS mode already specified") }
-                sawTLS = true
-                listener.tls = .starttls
-            case .keyword(.tlsRequire):
-                accept()
-                var verify = false
-                if peek().kind == .keyword(.verify) {
-                    accept()
-                    verify = true
-                }
-                guard !sawTLS else { throw reject("TLS mode already specified") }
-                sawTLS = true
-                listener.tls = .starttlsRequire(verify: verify)
             case .keyword(.pki):
                 accept()
                 let name = try expectString("a pki name")

@@ -160,6 +160,13 @@ public struct ConfigParser {
         accept()
     }
 
+    /// Accepts `keyword` if it is next.
+    mutating func acceptOptional(_ keyword: Keyword) -> Bool {
+        guard peek().kind == .keyword(keyword) else { return false }
+        accept()
+        return true
+    }
+
     mutating func expect(punctuation byte: UInt8) throws(ParseInterruption) {
         guard peek().kind == .punctuation(byte) else {
             throw .syntax(expected: "\"\(Character(Unicode.Scalar(byte)))\"", hint: nil)
