@@ -76,17 +76,9 @@ struct SMTPD: ParsableCommand {
 }
 
 func printError(_ line: String) {
-    writeAll(2, line + "\n")
+    StandardError.write(line)
 }
 
-/// Unbuffered, so that standard output and standard error keep their order on a terminal.
 func writeAll(_ fd: Int32, _ text: String) {
-    var bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count {
-        let written = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-        if written < 0 && errno == EINTR { continue }
-        if written <= 0 { break }
-        offset += written
-    }
+    StandardOutput.write(text)
 }

@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// smtpctl's entry point: picks the personality from the program name, as OpenSMTPD's smtpctl does
+/// (`mailq` is `show queue`; `sendmail`, `makemap` and `newaliases` are their own programs), then resolves
+/// the command words and runs the handler.
+public struct SMTPCtl {
+    /// A command's implementation: arguments in, exit status out, text written by the handler itself.
+    public typealias Handler = @Sendable (_ parameters: [CommandTree.Parameter], _ words: [String]) -> Int32
+
+    public var handlers: [String: Handler]
+    public var isPrivileged: Bool
+    /// Commands anyone may run; the others need root, as in OpenSMTPD.
+    public static let unprivilegedCommands: Set<String> = ["encrypt", "spf-walk", "route"]
+
+    public init(handlers: [String: Handler], isPrivileged: Bool = geteuid() == 0) {
+        self.handlers = handlers
+        self.isPrivileged = isPrivileged
+    }
+
+    public func run(programName: String, arguments: [String]) -> Int32 {
+        let name = programName.split(separator: "/").last.map(String.init) ?? programName
+        switch name {
+        case "mailq":
+            return dispatch(["show", "queue"])
+        case "sendmail", "send-mail", "makemap", "newaliases":
+            if let handler = handlers[name] { return handler([], arguments) }
+            StandardError.write("\(name): this personality is not available yet in Tern")
+            return 1
+        default:
+            return dispatch(arguments)
+        }
+    }
+
+    private func dispatch(_ words: [String]) -> Int32 {
+        switch CommandTree.smtpctl.resolve(words) {
+        case .failure(let lines):
+            for line in lines { StandardError.write(line) }
+            return 255
+        case .command(let command, let parameters):
+            if !isPrivileged && !Self.unprivilegedCommands.contains(command) {
+                StandardError.write("smtpctl: need root privileges")
+                return 1
+            }
+            guard let handler = handlers[command] else {
+                // Every other command talks to the daemon over the control socket.
+                StandardError.write("smtpctl: smtpd doesn't seem to be running")
+                return 1
+            }
+            return handler(parameters, words)
+        }
+    }
+}
+
+/// Unbuffered writes to standard error and standard output, so that their order survives a terminal.
+public enum StandardError {
+    public static func write(_ line: String) { FileDescriptorWriter.write(2, line + "\n") }
+}
+
+public enum StandardOutput {
+    public static func write(_ text: String) { FileDescriptorWriter.write(1, text) }
+}
+
+enum FileDescriptorWriter {
+    static func write(_ fd: Int32, _ text: String) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 && errno == EINTR { continue }
+            if written <= 0 { break }
+            offset += written
+        }
+    }
+}
