@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds and runs a libFuzzer target: scripts/fuzz.sh NAME [SECONDS] [extra libFuzzer flags]
-#   NAME: confparser | tables | formats | smtp | sasl (those that exist under Fuzz/)
+#   NAME: confparser | tables | formats, or any NAME with a Fuzz/build-NAME.sh
 # Corpora live in Fuzz/corpus/NAME (kept in the repository); crashes go to Fuzz/artifacts/NAME.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,10 +18,23 @@ case "$name" in
     [ -d "Fuzz/corpus/$name" ] && [ -z "$(ls -A "Fuzz/corpus/$name")" ] && \
       cp Tests/Fixtures/compat/probes/*.conf "Fuzz/corpus/$name/" 2>/dev/null || true
     ;;
+  tables)
+    sources=(Sources/ConfParser/Tables/*.swift Fuzz/TableFileFuzzer.swift)
+    extra=()
+    [ -z "$(ls -A "Fuzz/corpus/$name")" ] && cp Tests/Fixtures/tables/t_* "Fuzz/corpus/$name/" 2>/dev/null
+    set -- -dict=Fuzz/tables.dict -max_len=8192 "$@"
+    ;;
+  formats)
+    sources=(Sources/RuleEngine/Format/*.swift Fuzz/FormatFuzzer.swift)
+    extra=()
+    set -- -len_control=0 -max_len=2200 "$@"
+    ;;
   *)
     if [ -x "Fuzz/build-$name.sh" ]; then exec "Fuzz/build-$name.sh" "$seconds" "$@"; fi
     echo "unknown fuzz target: $name" >&2; exit 2 ;;
 esac
 swiftc "${flags[@]}" "${sources[@]}" "${extra[@]}" -o "Fuzz/bin/$name"
+# Swift's own crash handler would trip AddressSanitizer and hide the real report.
+export SWIFT_BACKTRACE=enable=no
 exec "Fuzz/bin/$name" "Fuzz/corpus/$name" -artifact_prefix="Fuzz/artifacts/$name/" \
   -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=4096 "$@"
