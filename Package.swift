@@ -55,7 +55,7 @@ let package = Package(
         ),
         .testTarget(name: "ConfParserTests", dependencies: ["ConfParser"], swiftSettings: swiftSettings),
         .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine"], swiftSettings: swiftSettings),
-        .testTarget(name: "ServerTests", dependencies: ["Server"], swiftSettings: swiftSettings),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "ConfParser"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TransportTests",
             dependencies: ["Transport", .product(name: "NIOEmbedded", package: "swift-nio")],
