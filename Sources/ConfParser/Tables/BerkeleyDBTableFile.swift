@@ -61,10 +61,14 @@ public enum BerkeleyDBTableFile {
                 key: UnsafeBufferPointer(start: key, count: keyLength),
                 value: UnsafeBufferPointer(start: value, count: valueLength)
             )
+            guard builder.hasRoom else {
+                throw TableLoadError(logLines: [], path: path, reason: "Tern cannot load tables of 4 GiB or more")
+            }
         }
+        let warnings = builder.warnings(path: path)
         return TableLoadResult(
-            contents: TableContents(kind: .hash, entries: builder.entries),
-            warnings: builder.warnings(path: path),
+            contents: builder.makeContents(),
+            warnings: warnings,
             rules: .berkeleyDB
         )
         #else
@@ -77,13 +81,20 @@ public enum BerkeleyDBTableFile {
     }
 }
 
-/// Turns database records into entries.
+/// Turns database records into entries, copying their bytes into one buffer.
 struct BerkeleyDBEntries {
-    private(set) var entries: [String: String?] = [:]
+    private var builder = TableBytesBuilder()
     private var invalidUTF8Count = 0
 
+    var hasRoom: Bool { builder.hasRoom }
+
     mutating func add(key: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
-        entries.updateValue(cString(value), forKey: cString(key))
+        builder.append(key: cString(key), value: cString(value))
+    }
+
+    /// Keys stay as stored: OpenSMTPD looks them up without folding.
+    consuming func makeContents() -> TableContents {
+        TableContents(kind: .hash, storage: builder.makeStorage(lowercasingKeys: false))
     }
 
     func warnings(path: String) -> [String] {
@@ -94,10 +105,11 @@ struct BerkeleyDBEntries {
     }
 
     /// The bytes up to the first NUL, as OpenSMTPD's C code sees them.
-    private mutating func cString(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    private mutating func cString(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         let text = UnsafeBufferPointer(rebasing: bytes[..<(bytes.firstIndex(of: 0) ?? bytes.endIndex)])
-        if let string = String(validating: text, as: UTF8.self) { return string }
-        invalidUTF8Count += 1
-        return String(decoding: text, as: UTF8.self)
+        if text.contains(where: { $0 >= 0x80 }) && String(validating: text, as: UTF8.self) == nil {
+            invalidUTF8Count += 1
+        }
+        return text
     }
 }

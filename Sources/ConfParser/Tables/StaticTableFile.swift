@@ -23,7 +23,8 @@ public enum StaticTableFile {
                 reason: "cannot \(error.call == .open ? "open" : "read") the file: \(error.message)"
             )
         }
-        return try parse(bytes, path: path)
+        // Handing the only reference over lets the table keep the file's buffer without copying it.
+        return try parse(owning: bytes, path: path)
     }
 
     /// Loads a table file's bytes.
@@ -33,16 +34,59 @@ public enum StaticTableFile {
     /// - Returns: The contents and any warnings.
     /// - Throws: `TableLoadError` when neither OpenSMTPD version accepts the file.
     public static func parse(_ bytes: some Collection<UInt8>, path: String) throws(TableLoadError) -> TableLoadResult {
-        let result: Result<TableLoadResult, TableLoadError> =
-            bytes.withContiguousStorageIfAvailable { parse(buffer: $0, path: path) }
-            ?? Array(bytes).withUnsafeBufferPointer { parse(buffer: $0, path: path) }
-        return try result.get()
+        try parse(owning: bytes as? [UInt8] ?? Array(bytes), path: path)
     }
 
-    private static func parse(
-        buffer: UnsafeBufferPointer<UInt8>,
-        path: String
-    ) -> Result<TableLoadResult, TableLoadError> {
+    /// Loads a file's bytes, keeping `bytes` as the table's storage (its keys are lowercased in place, after a
+    /// copy if the array is shared).
+    static func parse(owning bytes: consuming [UInt8], path: String) throws(TableLoadError) -> TableLoadResult {
+        guard bytes.count <= TableEntryRecord.maximumBufferSize else {
+            throw TableLoadError(logLines: [], path: path, reason: "Tern cannot load table files of 4 GiB or more")
+        }
+        let outcome = bytes.withUnsafeBufferPointer { read(buffer: $0, path: path) }
+        switch outcome {
+        case .failure(let error):
+            throw error
+        case .success(let plan):
+            return plan.result(owning: bytes)
+        }
+    }
+
+    /// What reading the file decided, before any `TableContents` is built from it.
+    private struct Plan {
+        var reading: TableFileReading
+        var warnings: [String]
+        var rules: TableFileRules
+        /// 7.x's reading when it may differ from `reading`, with the warning to give if it really does.
+        var alternative: (reading: TableFileReading, warning: String)?
+
+        consuming func result(owning bytes: consuming [UInt8]) -> TableLoadResult {
+            var warnings = warnings
+            var contents7: TableContents?
+            if let alternative {
+                // Built on a copy: each reading lowercases its own keys, which may be the other's values.
+                let copy = bytes
+                let candidate = TableContents(
+                    kind: alternative.reading.kind,
+                    storage: TableStorage(bytes: copy, records: alternative.reading.records, lowercasingKeys: true)
+                )
+                contents7 = candidate
+                warnings.append(alternative.warning)
+            }
+            let contents = TableContents(
+                kind: reading.kind,
+                storage: TableStorage(bytes: bytes, records: reading.records, lowercasingKeys: true)
+            )
+            // Lines can read differently yet end up the same, when a later duplicate replaces them.
+            if let candidate = contents7, candidate == contents {
+                contents7 = nil
+                warnings.removeLast()
+            }
+            return TableLoadResult(contents: contents, warnings: warnings, rules: rules, openSMTPD7Contents: contents7)
+        }
+    }
+
+    private static func read(buffer: UnsafeBufferPointer<UInt8>, path: String) -> Result<Plan, TableLoadError> {
         let (outcome68, verdict7) = TableFilePass.read(
             buffer,
             path: path,
@@ -51,13 +95,13 @@ public enum StaticTableFile {
         )
 
         switch outcome68 {
-        case .loaded(let contents, var warnings):
-            var contents7: TableContents?
+        case .loaded(let reading):
+            var plan = Plan(reading: reading, warnings: reading.warnings, rules: .openSMTPD68)
             switch verdict7 {
             case .agrees, .unknown:
                 break
             case .rejects(let line):
-                warnings.append("\(path): OpenSMTPD 7.x rejects this file (\(path):\(line) invalid map entry)")
+                plan.warnings.append("\(path): OpenSMTPD 7.x rejects this file (\(path):\(line) invalid map entry)")
             case .differs(let line):
                 let (outcome7, _) = TableFilePass.read(
                     buffer,
@@ -65,21 +109,14 @@ public enum StaticTableFile {
                     rules: OpenSMTPD7LineRules(),
                     shadow: OpenSMTPD68LineRules?.none
                 )
-                // Lines can read differently yet end up the same, when a later duplicate replaces them.
-                if case .loaded(let reading, _) = outcome7, reading != contents {
-                    contents7 = reading
-                    warnings.append(
+                if case .loaded(let reading7) = outcome7 {
+                    let warning =
                         "\(path): OpenSMTPD 7.x reads this file differently from line \(line) on; "
-                            + "Tern reads it as OpenSMTPD 6.8 does")
+                        + "Tern reads it as OpenSMTPD 6.8 does"
+                    plan.alternative = (reading7, warning)
                 }
             }
-            let result = TableLoadResult(
-                contents: contents,
-                warnings: warnings,
-                rules: .openSMTPD68,
-                openSMTPD7Contents: contents7
-            )
-            return .success(result)
+            return .success(plan)
 
         case .malformed(let line, let problem, let hashLine):
             let error = TableLoadError(
@@ -95,11 +132,11 @@ public enum StaticTableFile {
                 rules: OpenSMTPD7LineRules(),
                 shadow: OpenSMTPD68LineRules?.none
             )
-            guard case .loaded(let contents7, let warnings7) = outcome7 else { return .failure(error) }
+            guard case .loaded(let reading7) = outcome7 else { return .failure(error) }
             let warning =
                 "\(path): OpenSMTPD 6.8 rejects this file (invalid map entry line \(line)); "
                 + "read with OpenSMTPD 7.x rules"
-            return .success(TableLoadResult(contents: contents7, warnings: [warning] + warnings7, rules: .openSMTPD7))
+            return .success(Plan(reading: reading7, warnings: [warning] + reading7.warnings, rules: .openSMTPD7))
         }
     }
 

@@ -1,11 +1,12 @@
-/// Collects entries into a `TableContents`, turning byte ranges into strings the way OpenSMTPD stores them,
-/// and notes what Tern should warn about.
+/// Collects the entries of a table file as byte ranges of the file (a `TableEntryRecord` each), and notes
+/// what Tern should warn about. The file's buffer itself becomes the table's storage afterwards, so no text
+/// is copied.
 struct TableContentsBuilder {
     /// OpenSMTPD copies keys into a 1024-byte buffer and silently drops longer ones (`table_static_priv_add`).
     static let longestKey = 1023
 
     private let bytes: UnsafeBufferPointer<UInt8>
-    private(set) var entries: [String: String?] = [:]
+    private(set) var records: [TableEntryRecord] = []
     private var firstLongKeyLine: Int?
     private var longKeyCount = 0
     private var firstInvalidUTF8Line: Int?
@@ -14,7 +15,7 @@ struct TableContentsBuilder {
 
     init(bytes: UnsafeBufferPointer<UInt8>, expectedCount: Int) {
         self.bytes = bytes
-        entries.reserveCapacity(expectedCount)
+        records.reserveCapacity(expectedCount)
     }
 
     mutating func add(key: Range<Int>, value: Range<Int>?, line: Int) {
@@ -23,9 +24,9 @@ struct TableContentsBuilder {
             longKeyCount += 1
             return
         }
-        let keyString = makeString(key, lowercased: true, line: line)
-        let valueString = value.map { makeString($0, lowercased: false, line: line) }
-        entries.updateValue(valueString, forKey: keyString)
+        checkUTF8(key, line: line)
+        if let value { checkUTF8(value, line: line) }
+        records.append(TableEntryRecord(key: key, value: value))
     }
 
     /// Tern's warnings about what was read, each prefixed with `path`.
@@ -34,12 +35,14 @@ struct TableContentsBuilder {
         if let line = firstLongKeyLine {
             warnings.append(
                 "\(path): line \(line)\(Self.inAll(longKeyCount)) has a key longer than \(Self.longestKey) bytes; "
-                    + "it is ignored, as OpenSMTPD ignores it")
+                    + "it is ignored, as OpenSMTPD ignores it"
+            )
         }
         if let line = firstInvalidUTF8Line {
             warnings.append(
                 "\(path): line \(line)\(Self.inAll(invalidUTF8Count)) is not valid UTF-8; "
-                    + "Tern reads the invalid bytes as U+FFFD")
+                    + "Tern reads the invalid bytes as U+FFFD"
+            )
         }
         return warnings
     }
@@ -48,24 +51,28 @@ struct TableContentsBuilder {
         count > 1 ? " (and \(count - 1) more)" : ""
     }
 
-    /// Copies bytes into a `String` in one pass, lowercasing ASCII letters when asked (C's `tolower`).
-    private mutating func makeString(_ range: Range<Int>, lowercased: Bool, line: Int) -> String {
+    /// Notes a key or value that is not UTF-8. ASCII, by far the common case, is checked eight bytes at a time.
+    private mutating func checkUTF8(_ range: Range<Int>, line: Int) {
         let source = UnsafeBufferPointer(rebasing: bytes[range])
-        var isASCII = true
-        let string = String(unsafeUninitializedCapacity: source.count) { target in
-            for index in 0..<source.count {
-                let byte = source[index]
-                if byte >= 0x80 { isASCII = false }
-                target[index] = lowercased ? CByteClass.lowercased(byte) : byte
-            }
-            return source.count
+        guard !Self.isASCII(source), String(validating: source, as: UTF8.self) == nil else { return }
+        if firstInvalidUTF8Line == nil { firstInvalidUTF8Line = line }
+        if lastInvalidUTF8Line != line { invalidUTF8Count += 1 }
+        lastInvalidUTF8Line = line
+    }
+
+    @inline(__always)
+    private static func isASCII(_ source: UnsafeBufferPointer<UInt8>) -> Bool {
+        let raw = UnsafeRawBufferPointer(source)
+        var offset = 0
+        var high: UInt64 = 0
+        while offset + 8 <= raw.count {
+            high |= raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            offset += 8
         }
-        // The initializer repairs invalid UTF-8 with U+FFFD; only non-ASCII text can need it.
-        if !isASCII && String(validating: source, as: UTF8.self) == nil {
-            if firstInvalidUTF8Line == nil { firstInvalidUTF8Line = line }
-            if lastInvalidUTF8Line != line { invalidUTF8Count += 1 }
-            lastInvalidUTF8Line = line
+        while offset < raw.count {
+            high |= UInt64(raw[offset])
+            offset += 1
         }
-        return string
+        return high & 0x8080_8080_8080_8080 == 0
     }
 }

@@ -6,9 +6,16 @@ import Musl
 import Darwin
 #endif
 
+/// A table file read with one version's rules: its type and its entries as ranges of the file's bytes.
+struct TableFileReading {
+    var kind: TableContents.Kind
+    var records: [TableEntryRecord]
+    var warnings: [String]
+}
+
 /// The result of reading a whole table file with one version's rules.
 enum TableFilePassOutcome {
-    case loaded(TableContents, warnings: [String])
+    case loaded(TableFileReading)
     /// The file is invalid because of `line`. `hashDecidedOnLine` is the line that made the file a mapping,
     /// for explaining a missing value.
     case malformed(line: Int, problem: TableLineProblem, hashDecidedOnLine: Int?)
@@ -30,6 +37,7 @@ enum TableFileShadowVerdict: Equatable {
 ///
 /// Optionally a second version's rules read each line alongside. Comparing line readings (byte ranges) costs
 /// almost nothing, so the common case, where both versions agree, needs no second pass to build contents.
+/// The pass only records byte ranges; `TableContents` are built from them afterwards, over the file's buffer.
 enum TableFilePass {
     static func read<Rules: TableLineRules, Shadow: TableLineRules>(
         _ bytes: UnsafeBufferPointer<UInt8>,
@@ -93,8 +101,8 @@ enum TableFilePass {
             warnings.append("\(path): line \(line)\(more) contains a NUL byte, which ends the line, as in OpenSMTPD")
         }
         // OpenSMTPD: "Accept empty alias files; treat them as hashes".
-        let contents = TableContents(kind: rules.kind ?? .hash, entries: builder.entries)
-        return (.loaded(contents, warnings: warnings), verdict)
+        let reading = TableFileReading(kind: rules.kind ?? .hash, records: builder.records, warnings: warnings)
+        return (.loaded(reading), verdict)
     }
 
     private static func isDiffering(_ verdict: TableFileShadowVerdict) -> Bool {
@@ -102,7 +110,7 @@ enum TableFilePass {
         return false
     }
 
-    /// The number of lines, to size the dictionary once.
+    /// The number of lines, to size the record array once.
     private static func lineCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         guard let base = bytes.baseAddress else { return 0 }
         var count = 0
