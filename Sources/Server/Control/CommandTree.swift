@@ -134,6 +134,6 @@ extension CommandTree {
         ("update table <str>", "update-table"),
         ("encrypt", "encrypt"), ("encrypt <str>", "encrypt"), ("spf walk", "spf-walk"),
         // Tern's additions.
-        ("reload", "reload"), ("route", "route"), ("route <str>", "route"),
+        ("reload", "reload"), ("route", "route"),
     ])
 }

@@ -34,6 +34,10 @@ public struct SMTPCtl {
     }
 
     private func dispatch(_ words: [String]) -> Int32 {
+        // `route` takes options (--to, --from, …), which the word tree does not model: hand them over whole.
+        if words.first == "route", let handler = handlers["route"] {
+            return handler([], words)
+        }
         switch CommandTree.smtpctl.resolve(words) {
         case .failure(let lines):
             for line in lines { StandardError.write(line) }
