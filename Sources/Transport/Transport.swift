@@ -1,2 +1,0 @@
-// Placeholder until the SMTP grammar lands.
-import CCrypt
