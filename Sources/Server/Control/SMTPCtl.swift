@@ -34,8 +34,10 @@ public struct SMTPCtl {
     }
 
     private func dispatch(_ words: [String]) -> Int32 {
-        // `route` takes options (--to, --from, …), which the word tree does not model: hand them over whole.
-        if words.first == "route", let handler = handlers["route"] {
+        // `route` and `encrypt --scheme` take options, which the word tree does not model: hand them over whole.
+        if let first = words.first, first == "route" || (first == "encrypt" && words.count > 2),
+            let handler = handlers[first]
+        {
             return handler([], words)
         }
         switch CommandTree.smtpctl.resolve(words) {
