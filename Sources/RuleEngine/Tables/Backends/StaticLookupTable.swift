@@ -10,8 +10,9 @@ public import ConfParser
 ///   the first match decides (smtpd-conf.md §14, item 5);
 /// - every other service is an exact comparison with the key.
 ///
-/// A static table never fails: lookups return a value or nothing.
-public struct StaticLookupTable: LookupTable {
+/// A static table never fails: lookups return a value or nothing. It is a class so that the rule engine's many
+/// references to it, and each lookup's closures, share one instance instead of copying its fields.
+public final class StaticLookupTable: LookupTable {
     /// Which OpenSMTPD backend the table stands for; they differ in one detail.
     public enum Backend: String, Sendable, Hashable {
         /// `static`/`file`, inline tables and the built-ins.
