@@ -8,6 +8,7 @@
 #                                     scripts/compat/sandbox.sh, so no test can reach beyond this machine
 #   4. scripts/compat/differential.sh Debian's OpenSMTPD 6.8 and Tern on the 146 probes
 #   5. scripts/compat/corpus.sh       the real-world corpus in the namespace fixture
+#   6. scripts/compat/mutate-differential.py  300 mutated configurations, Tern and OpenSMTPD compared
 # TERN_SWIFT_FLAGS adds flags to every swift build/test (e.g. "--scratch-path .build-ci").
 # Every step runs even when an earlier one failed (unless the build failed: then nothing can run).
 # The last line reads "N passed, N failed": steps 1-3 count one check each, steps 4 and 5 every check they
@@ -103,6 +104,15 @@ if [ "$built" = 1 ]; then
     step "scripts/compat/corpus.sh"
     timeout 10m bash scripts/compat/corpus.sh 2>&1 | tee "$logs/corpus"
     record_counted "compat: corpus (fixture)" "${PIPESTATUS[0]}" "$logs/corpus"
+
+    # 6. mutated configurations, Tern and OpenSMTPD side by side (fixed seed: the same mutants every run)
+    step "scripts/compat/mutate-differential.py"
+    if [ -x /usr/sbin/smtpd ] && [ "$(id -u)" = 0 ]; then
+        timeout 10m python3 scripts/compat/mutate-differential.py 1 300 2>&1 | tee "$logs/mutate"
+        record_counted "compat: mutated configs" "${PIPESTATUS[0]}" "$logs/mutate"
+    else
+        summary+=("$(printf '%-5s %-28s %s' SKIP "compat: mutated configs" "needs root and Debian's smtpd")")
+    fi
 fi
 
 step "summary ($(( (SECONDS - started) / 60 )) min $(( (SECONDS - started) % 60 )) s)"
