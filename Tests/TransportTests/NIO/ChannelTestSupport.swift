@@ -1,0 +1,111 @@
+import NIOCore
+import NIOEmbedded
+import NIOSSL
+@testable import Transport
+
+/// A `SessionPolicy` for channel tests: accepts like `FakePolicy`, records every call in order, and can be made
+/// slow for given recipients to show that late answers still come out in order.
+actor RecordingPolicy: SessionPolicy {
+    private(set) var calls: [String] = []
+    private(set) var message: [UInt8] = []
+    /// Recipients (local parts) whose answer is delayed.
+    var slowRecipients: Set<String> = []
+    private var fake = FakePolicy()
+
+    init(slowRecipients: Set<String> = []) { self.slowRecipients = slowRecipients }
+
+
+    func connect(session: SMTPSessionInfo) async -> ConnectDecision {
+        calls.append("connect")
+        return .accept()
+    }
+
+    func authenticate(session: SMTPSessionInfo, credentials: SASLCredentials) async -> AuthenticationResult {
+        calls.append("auth \(credentials.username)")
+        return .failure
+    }
+
+    func mailFrom(session: SMTPSessionInfo, sender: MailPath, parameters: MailParameters) async -> MailFromDecision {
+        calls.append("mail tls=\(session.isSecure)")
+        guard case .mailFrom(let decision) = fake.answer(.mailFrom(sender, parameters)) else { fatalError() }
+        return decision
+    }
+
+    func rcptTo(session: SMTPSessionInfo, transaction: SMTPTransactionInfo, recipient: Mailbox,
+        parameters: RecipientParameters) async -> RecipientDecision
+    {
+        if slowRecipients.contains(recipient.localPart) { try? await Task.sleep(for: .milliseconds(100)) }
+        calls.append("rcpt \(recipient.localPart)")
+        guard case .rcptTo(let decision) = fake.answer(.rcptTo(recipient, parameters)) else { fatalError() }
+        return decision
+    }
+
+    func openMessage(session: SMTPSessionInfo, transaction: SMTPTransactionInfo) async -> MessageOpening {
+        calls.append("open")
+        return .opened(timestamp: FakePolicy.timestamp, uniqueToken: 0xfeed)
+    }
+
+    func appendMessage(_ transaction: SMTPTransactionInfo, data: [UInt8]) async {
+        message += data
+    }
+
+    func commitMessage(session: SMTPSessionInfo, transaction: SMTPTransactionInfo, size: Int) async -> CommitResult {
+        calls.append("commit \(message.count)")
+        return .accepted
+    }
+
+    func abortTransaction(_ transaction: SMTPTransactionInfo) async {
+        calls.append("abort")
+    }
+}
+
+/// Reads what a channel wrote as SMTP reply lines, waiting for writes that the policy's answers cause later.
+struct ReplyReader {
+    var pending = ""
+
+    /// Waits until `count` complete replies (final lines) arrived and returns their lines.
+    mutating func replies(_ count: Int, from next: () async throws -> ByteBuffer?) async throws -> [String] {
+        var lines: [String] = []
+        var finals = 0
+        var idle = 0
+        while finals < count {
+            if let range = pending.firstRange(of: "\r\n") {
+                let line = String(pending[..<range.lowerBound])
+                pending.removeSubrange(..<range.upperBound)
+                lines.append(line)
+                if line.count < 4 || line[line.index(line.startIndex, offsetBy: 3)] != "-" { finals += 1 }
+                continue
+            }
+            if let buffer = try await next() {
+                pending += String(buffer: buffer)
+                idle = 0
+            } else {
+                idle += 1
+                if idle > 500 { throw ReplyTimeout(lines: lines) }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+        }
+        return lines
+    }
+
+    struct ReplyTimeout: Error { var lines: [String] }
+}
+
+extension NIOAsyncTestingChannel {
+    /// A connected channel running an ``SMTPServerHandler``.
+    static func smtpServer(_ configuration: SMTPSessionConfiguration = .test(), policy: any SessionPolicy,
+        tlsContext: NIOSSLContext? = nil) async throws -> NIOAsyncTestingChannel
+    {
+        let channel = try await NIOAsyncTestingChannel { channel in
+            try channel.pipeline.syncOperations.addHandler(
+                SMTPServerHandler(configuration: configuration, policy: policy, tlsContext: tlsContext))
+        }
+        // The testing channel reports the address it "connected" to as the peer's.
+        try await channel.connect(to: SocketAddress(ipAddress: "192.0.2.7", port: 50000)).get()
+        return channel
+    }
+
+    func send(_ text: String) async throws {
+        try await writeInbound(ByteBuffer(string: text))
+    }
+}
