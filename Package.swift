@@ -53,6 +53,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
+            exclude: ["Queue/README.md"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -1,0 +1,227 @@
+import Dispatch
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Tern's durable queue on disk. See README.md in this folder for the format.
+///
+/// ```
+/// <directory>/incoming/<msgid>/message      body being received (DATA/BDAT), plus envelope files at commit
+/// <directory>/queue/<msgid>/message         committed body, never changed
+/// <directory>/queue/<msgid>/<evpid>         one envelope file per recipient (EnvelopeFileFormat)
+/// <directory>/queue/<msgid>/<evpid>.tmp     an envelope rewrite in progress (removed at start-up)
+/// <directory>/corrupt/<msgid>/...           unreadable envelopes, with a hard link to their body
+/// ```
+///
+/// A message becomes visible in queue/ by one rename of its whole directory, after every file in it and the
+/// directory itself were fsynced, so queue/ never holds half a message; then queue/ is fsynced, and only
+/// then does `commit` return and the session may answer 250. Commits that arrive while a batch is syncing
+/// form the next batch (group commit): their files are fsynced concurrently, which lets ext4 merge the
+/// journal commits, and queue/ is fsynced once for all of them.
+///
+/// Every system call blocks, so each runs on the queue's own dispatch queues, never on the caller's
+/// thread: the async API can be awaited from NIO handlers' tasks.
+///
+/// Order of use: `loadAll()` once at start-up (it creates the directories and clears incoming/), then
+/// anything else concurrently. One `IncomingMessage` is used by one session at a time.
+public final class FSQueue: Sendable {
+    /// Like OpenSMTPD's /var/spool/smtpd; the daemon's `--queue-dir` moves it.
+    public static let defaultDirectory = "/var/spool/tern"
+
+    public let directory: String
+    let fileSystem: QueueFileSystem
+    /// Independent blocking operations (appends, updates, removals, reads, a batch's fsyncs), spread over a
+    /// few serial queues. Serial queues get their own threads when the others block; a concurrent queue would
+    /// share the width-limited pool that also runs Swift's tasks on Linux, and fsyncs there could starve them.
+    let ioQueues: [DispatchQueue] = (0..<8).map { DispatchQueue(label: "tern.queue.io.\($0)") }
+    private let nextIOQueueIndex = Locked(0)
+    /// Runs one commit batch at a time; within a batch the fsyncs run concurrently.
+    let commitQueue = DispatchQueue(label: "tern.queue.commit")
+    let pendingCommits = Locked(PendingCommits())
+
+    var incomingDirectory: String { directory + "/incoming" }
+    var queueDirectory: String { directory + "/queue" }
+    var corruptDirectory: String { directory + "/corrupt" }
+
+    public convenience init(directory: String = FSQueue.defaultDirectory) {
+        self.init(directory: directory, fileSystem: QueueFileSystem())
+    }
+
+    /// `fileSystem` lets tests inject write failures (ENOSPC).
+    init(directory: String, fileSystem: QueueFileSystem) {
+        self.directory = directory
+        self.fileSystem = fileSystem
+    }
+
+    func nextIOQueue() -> DispatchQueue {
+        ioQueues[nextIOQueueIndex.withLock { index in
+            index = (index + 1) % ioQueues.count
+            return index
+        }]
+    }
+
+    /// Runs blocking work on one of `ioQueues` and resumes the caller with its result.
+    func onIOQueue<T: Sendable>(_ work: @escaping @Sendable () throws(QueueError) -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            nextIOQueue().async {
+                do throws(QueueError) {
+                    continuation.resume(returning: try work())
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    // MARK: Receiving
+
+    /// Starts a message: a fresh id and an empty body file in incoming/<msgid>/. Call at DATA/BDAT.
+    public func beginMessage() async throws -> IncomingMessage {
+        try await onIOQueue { [self] () throws(QueueError) in
+            while true {
+                let id = MessageID.random()
+                let path = incomingDirectory + "/" + id.description
+                // The id must be free in both folders: incoming/ by mkdir's exclusivity, queue/ by checking,
+                // which is race-free because only the rename of incoming/<id> can create queue/<id>.
+                if fileSystem.exists(queueDirectory + "/" + id.description) { continue }
+                guard mkdir(path, 0o700) == 0 else {
+                    if errno == EEXIST { continue }
+                    throw QueueError.fromErrno("mkdir", path)
+                }
+                do throws(QueueError) {
+                    let fd = try fileSystem.createExclusive(path + "/message")
+                    return IncomingMessage(id: id, directory: path, fd: fd)
+                } catch {
+                    fileSystem.removeTree(path)
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// Appends body bytes. On any failure, disk full included, the message is already aborted.
+    public func append(_ message: IncomingMessage, _ bytes: [UInt8]) async throws {
+        try await onIOQueue { [self] () throws(QueueError) in
+            guard let fd = message.openDescriptor() else { throw QueueError.messageClosed(message.id) }
+            do throws(QueueError) {
+                try fileSystem.writeAll(fd, bytes, path: message.directory + "/message")
+            } catch {
+                discard(message)
+                throw error
+            }
+        }
+    }
+
+    /// Drops a message that will not be committed (RSET, a lost connection, a size limit).
+    public func abort(_ message: IncomingMessage) async {
+        _ = try? await onIOQueue { [self] () throws(QueueError) in discard(message) }
+    }
+
+    /// Closes the body file and removes the message's directory from incoming/.
+    func discard(_ message: IncomingMessage) {
+        if let fd = message.takeDescriptor() { close(fd) }
+        fileSystem.removeTree(message.directory)
+    }
+
+    // MARK: Delivery and scheduling
+
+    /// Opens a committed body for reading; the caller closes the descriptor.
+    public func openBody(_ id: MessageID) async throws -> Int32 {
+        try await onIOQueue { [self] () throws(QueueError) in
+            let path = messageDirectory(id) + "/message"
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw errno == ENOENT ? QueueError.notFound("message \(id)") : QueueError.fromErrno("open", path) }
+            return fd
+        }
+    }
+
+    /// A committed body's bytes, for small messages and tests.
+    public func readBody(_ id: MessageID) async throws -> [UInt8] {
+        try await onIOQueue { [self] () throws(QueueError) in
+            let path = messageDirectory(id) + "/message"
+            guard fileSystem.exists(path) else { throw QueueError.notFound("message \(id)") }
+            return try fileSystem.readFile(path)
+        }
+    }
+
+    /// Rewrites an envelope (tries, next try, last error) atomically: a temporary file, fsync, rename over
+    /// the old one, fsync of the directory. A crash leaves the old or the new version, never a mix.
+    /// The scheduler must not update one envelope from two tasks at once.
+    public func updateEnvelope(_ envelope: QueuedEnvelope) async throws {
+        guard let id = envelope.id else { throw QueueError.notFound("envelope without id") }
+        try await onIOQueue { [self] () throws(QueueError) in
+            let path = envelopePath(id)
+            guard fileSystem.exists(path) else { throw QueueError.notFound("envelope \(id)") }
+            let temporary = path + ".tmp"
+            unlink(temporary)
+            try fileSystem.writeFileDurably(temporary, EnvelopeFileFormat.encode(envelope, id: id))
+            do throws(QueueError) {
+                try fileSystem.rename(temporary, path)
+            } catch {
+                unlink(temporary)
+                throw error
+            }
+            try fileSystem.fsyncDirectory(messageDirectory(id.messageID))
+        }
+    }
+
+    /// Removes a delivered (or bounced) envelope; with the message's last envelope goes its body.
+    /// Call only once the delivery itself is durable.
+    public func removeEnvelope(_ id: EnvelopeID) async throws {
+        try await onIOQueue { [self] () throws(QueueError) in
+            let path = envelopePath(id)
+            guard unlink(path) == 0 else {
+                throw errno == ENOENT ? QueueError.notFound("envelope \(id)") : QueueError.fromErrno("unlink", path)
+            }
+            let messagePath = messageDirectory(id.messageID)
+            let others = try fileSystem.listDirectory(messagePath).filter { EnvelopeID(hex: $0) != nil }
+            if others.isEmpty {
+                // A crash between the unlink above and here leaves a body without envelopes, which
+                // loadAll removes: the message was fully delivered.
+                fileSystem.removeTree(messagePath)
+                try fileSystem.fsyncDirectory(queueDirectory)
+            } else {
+                try fileSystem.fsyncDirectory(messagePath)
+            }
+        }
+    }
+
+    func messageDirectory(_ id: MessageID) -> String { queueDirectory + "/" + id.description }
+
+    func envelopePath(_ id: EnvelopeID) -> String { messageDirectory(id.messageID) + "/" + id.description }
+}
+
+/// A message being received: its id (for the Received header) and its open body file.
+public final class IncomingMessage: Sendable {
+    public let id: MessageID
+    /// incoming/<msgid>
+    let directory: String
+    /// nil once committed or aborted.
+    private let descriptor: Locked<Int32?>
+
+    init(id: MessageID, directory: String, fd: Int32) {
+        self.id = id
+        self.directory = directory
+        self.descriptor = Locked(fd)
+    }
+
+    func openDescriptor() -> Int32? { descriptor.withLock { $0 } }
+
+    /// Hands the descriptor over (to commit or discard) so no later append can use it.
+    func takeDescriptor() -> Int32? {
+        descriptor.withLock { fd in
+            defer { fd = nil }
+            return fd
+        }
+    }
+}
+
+/// What `commit` made durable: the message id for the 250 reply, and the envelopes with their new ids for
+/// the scheduler.
+public struct CommittedMessage: Sendable {
+    public let id: MessageID
+    public let envelopes: [QueuedEnvelope]
+}

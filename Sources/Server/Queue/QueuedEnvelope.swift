@@ -1,0 +1,60 @@
+/// One recipient's copy of a queued message, as the queue stores it: what delivery needs plus the scheduler's
+/// state (tries, next try, last error), so a restart resumes where it stopped (issue 5 item 7).
+///
+/// Addresses and the delivery target are kept as text, not as RuleEngine values: the file must stay readable
+/// when those types change, and the queue must not re-run the rules to load an envelope.
+public struct QueuedEnvelope: Sendable, Hashable {
+    /// Assigned by `FSQueue.commit`; whatever the caller put here is replaced.
+    public var id: EnvelopeID?
+    /// The envelope sender; empty for the null sender `<>` (bounces).
+    public var sender: String
+    /// The RCPT TO the client gave (`%{rcpt}`).
+    public var rcpt: String
+    /// The address after expansion (`%{dest}`).
+    public var dest: String
+    /// The smtpd.conf action that delivers it.
+    public var action: String
+    /// `maildir`, `mbox`, `lmtp`, `mda`, `relay`…
+    public var method: String
+    /// The method's argument: a maildir path, an LMTP socket, an MDA command, a relay host; empty if none.
+    public var target: String
+    /// The local user the delivery runs as; nil for relayed mail.
+    public var user: String?
+    /// Unix seconds when the message was accepted.
+    public var created: Int64
+    /// Unix seconds after which the envelope bounces (`queue ttl` / action `ttl`).
+    public var expire: Int64
+    /// Unix seconds of the last delivery attempt; 0 before the first.
+    public var lastTry: Int64
+    /// Unix seconds before which the scheduler must not try again; 0 means now.
+    public var nextTry: Int64
+    /// Delivery attempts so far.
+    public var retries: Int
+    /// The last temporary failure's text, shown by `smtpctl show queue` and quoted in delay notices.
+    public var lastError: String
+    /// Keys this version does not know, kept so that a rewrite by an older Tern loses nothing.
+    public var extraFields: [String: String]
+
+    public init(
+        id: EnvelopeID? = nil, sender: String, rcpt: String, dest: String, action: String,
+        method: String, target: String = "", user: String? = nil, created: Int64, expire: Int64,
+        lastTry: Int64 = 0, nextTry: Int64 = 0, retries: Int = 0, lastError: String = "",
+        extraFields: [String: String] = [:]
+    ) {
+        self.id = id
+        self.sender = sender
+        self.rcpt = rcpt
+        self.dest = dest
+        self.action = action
+        self.method = method
+        self.target = target
+        self.user = user
+        self.created = created
+        self.expire = expire
+        self.lastTry = lastTry
+        self.nextTry = nextTry
+        self.retries = retries
+        self.lastError = lastError
+        self.extraFields = extraFields
+    }
+}

@@ -1,0 +1,51 @@
+import Testing
+@testable import Server
+
+@Suite("Queue envelope file format")
+struct EnvelopeFileFormatTests {
+    private let id = EnvelopeID(rawValue: 0x1a2b_3c4d_00c0_ffee)!
+
+    @Test func roundTripsEveryField() throws {
+        var envelope = sampleEnvelope("δοκιμή@example.net")
+        envelope.id = id
+        envelope.sender = ""  // the null sender
+        envelope.user = nil
+        envelope.lastError = "line\r\nbreak 100%"
+        envelope.extraFields = ["future-key": "kept"]
+        let bytes = EnvelopeFileFormat.encode(envelope, id: id)
+        #expect(bytes.allSatisfy { $0 < 0x80 })
+        #expect(try EnvelopeFileFormat.decode(bytes, expected: id) == envelope)
+    }
+
+    @Test func writesReadableKeyValueLines() {
+        let text = String(decoding: EnvelopeFileFormat.encode(sampleEnvelope(), id: id), as: UTF8.self)
+        #expect(text.hasPrefix("version: 1\nevpid: 1a2b3c4d00c0ffee\nsender: alice@example.org\n"))
+        #expect(text.hasSuffix("retry: 0\nlasterror: \n"))
+    }
+
+    @Test(arguments: [
+        "", "version: 1\n", "version: 2\nevpid: 1a2b3c4d00c0ffee\n",
+        "version: 1\nversion: 1\n", "no colon\n",
+    ])
+    func rejectsBrokenFiles(_ text: String) {
+        #expect(throws: EnvelopeParseError.self) { try EnvelopeFileFormat.decode(Array(text.utf8), expected: id) }
+    }
+
+    @Test func rejectsTruncationAndWrongID() {
+        let bytes = EnvelopeFileFormat.encode(sampleEnvelope(), id: id)
+        #expect(throws: EnvelopeParseError.self) { try EnvelopeFileFormat.decode(Array(bytes.dropLast(3)), expected: id) }
+        let other = EnvelopeID(rawValue: 0x1a2b_3c4d_0000_0001)!
+        #expect(throws: EnvelopeParseError.self) { try EnvelopeFileFormat.decode(bytes, expected: other) }
+    }
+
+    @Test func idsLookLikeOpenSMTPDs() {
+        let message = MessageID(rawValue: 0xab)!
+        #expect(message.description == "000000ab")
+        let envelope = EnvelopeID.random(in: message)
+        #expect(envelope.description.count == 16 && envelope.description.hasPrefix("000000ab"))
+        #expect(envelope.messageID == message)
+        #expect(MessageID(hex: "000000ab") == message)
+        #expect(MessageID(hex: "00000000") == nil && MessageID(hex: "abc") == nil)
+        #expect(EnvelopeID(hex: envelope.description) == envelope)
+    }
+}
