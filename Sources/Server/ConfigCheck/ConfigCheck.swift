@@ -53,7 +53,8 @@ public enum ConfigCheck {
         }
         let excerpts: @Sendable (String, Int) -> String?
         if options.explain {
-            excerpts = { file, line in SourceExcerpts.line(file, line) }
+            let cache = SourceExcerpts()
+            excerpts = { file, line in cache.line(file, line) }
         } else {
             excerpts = { _, _ in nil }
         }
@@ -74,18 +75,18 @@ public enum ConfigCheck {
     }
 }
 
-/// Source lines for excerpts under messages.
-enum SourceExcerpts {
-    static func line(_ file: String, _ number: Int) -> String? {
-        guard case .success(let bytes) = FileBytes.read(path: file, maximumSize: 16 << 20) else { return nil }
-        var current = 1
-        var start = 0
-        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-            if current == number { return String(decoding: bytes[start..<index], as: UTF8.self) }
-            current += 1
-            start = index + 1
+/// Source lines for excerpts under messages. Each file is read and split once, however many messages
+/// point into it.
+final class SourceExcerpts: @unchecked Sendable {
+    // Used from one thread: the check renders its messages sequentially.
+    private var files: [String: [Substring]] = [:]
+
+    func line(_ file: String, _ number: Int) -> String? {
+        if files[file] == nil {
+            guard case .success(let bytes) = FileBytes.read(path: file, maximumSize: 16 << 20) else { return nil }
+            files[file] = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         }
-        if current == number && start < bytes.count { return String(decoding: bytes[start...], as: UTF8.self) }
-        return nil
+        guard let lines = files[file], number >= 1, number <= lines.count else { return nil }
+        return String(lines[number - 1])
     }
 }
