@@ -31,15 +31,15 @@ enum AliasValueParser {
     static func parse(_ value: [UInt8], includes: Bool) -> Result {
         guard value.count < lineMax else { return Result(items: [], failed: true) }
         var items: [ExpansionItem] = []
-        var elements = ElementSplitter(value)
-        while let element = elements.next() {
+        let list = QuotedCommaList.split(value)
+        for element in list.elements {
             let trimmed = ASCII.trimmed(element[...])
             if trimmed.isEmpty { continue }
             guard let item = classify(Array(trimmed)) else { return Result(items: items, failed: true) }
             if case .include = item, !includes { continue }
             items.append(item)
         }
-        return Result(items: items, failed: elements.failed)
+        return Result(items: items, failed: !list.complete)
     }
 
     static func parse(_ value: String, includes: Bool) -> Result { parse(Array(value.utf8), includes: includes) }
@@ -125,46 +125,5 @@ enum AliasValueParser {
               })
         else { return nil }
         return .username(ASCII.text(text))
-    }
-}
-
-/// `expand_line_split`: elements separated by commas outside quotes, with backslash escapes removed.
-private struct ElementSplitter {
-    let bytes: [UInt8]
-    var position = 0
-    var failed = false
-    var finished = false
-
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
-
-    mutating func next() -> [UInt8]? {
-        guard !finished else { return nil }
-        var element: [UInt8] = []
-        var escaped = false
-        var doubleQuoted = false
-        var singleQuoted = false
-        while position < bytes.count {
-            let byte = bytes[position]
-            position += 1
-            if escaped {
-                element.append(byte)
-                escaped = false
-                continue
-            }
-            if byte == UInt8(ascii: "\\") {
-                escaped = true
-                continue
-            }
-            if byte == UInt8(ascii: ",") && !doubleQuoted && !singleQuoted { return element }
-            element.append(byte)
-            if byte == UInt8(ascii: "\"") && !singleQuoted { doubleQuoted.toggle() }
-            if byte == UInt8(ascii: "'") && !doubleQuoted { singleQuoted.toggle() }
-        }
-        finished = true
-        if escaped || doubleQuoted || singleQuoted {
-            failed = true
-            return nil
-        }
-        return element.isEmpty ? nil : element
     }
 }

@@ -8,42 +8,16 @@ extension TableValue {
     /// - an unbalanced quote, a final backslash, an element of 2048 bytes or more, or an element that is not an
     ///   address (a part of 256 bytes or more) makes the whole value invalid (nil).
     public static func mailAddressList(_ value: String) -> [MailAddressPattern]? {
+        let list = QuotedCommaList.split(value.utf8.prefix { $0 != 0 })
+        guard list.complete else { return nil }
         var patterns: [MailAddressPattern] = []
-        var element: [UInt8] = []
-        var escaped = false
-        var inDoubleQuotes = false
-        var inSingleQuotes = false
-
-        func finish() -> Bool {
-            let trimmed = element.drop { isSpace($0) }.reversed().drop { isSpace($0) }.reversed()
-            element.removeAll(keepingCapacity: true)
-            if trimmed.isEmpty { return true }
-            guard let pattern = MailAddressPattern(text: String(decoding: trimmed, as: UTF8.self)) else { return false }
-            patterns.append(pattern)
-            return true
-        }
-
-        for byte in value.utf8 {
-            if byte == 0 { break }
+        for element in list.elements {
             guard element.count < lineBufferSize else { return nil }
-            if escaped {
-                element.append(byte)
-                escaped = false
-                continue
-            }
-            if byte == UInt8(ascii: "\\") {
-                escaped = true
-                continue
-            }
-            if byte == UInt8(ascii: ",") && !inDoubleQuotes && !inSingleQuotes {
-                guard finish() else { return nil }
-                continue
-            }
-            element.append(byte)
-            if byte == UInt8(ascii: "\"") && !inSingleQuotes { inDoubleQuotes.toggle() }
-            if byte == UInt8(ascii: "'") && !inDoubleQuotes { inSingleQuotes.toggle() }
+            let trimmed = element.drop { isSpace($0) }.reversed().drop { isSpace($0) }.reversed()
+            if trimmed.isEmpty { continue }
+            guard let pattern = MailAddressPattern(text: String(decoding: trimmed, as: UTF8.self)) else { return nil }
+            patterns.append(pattern)
         }
-        guard !escaped, !inDoubleQuotes, !inSingleQuotes, element.count < lineBufferSize, finish() else { return nil }
         return patterns
     }
 
