@@ -90,14 +90,7 @@ for f in "${files[@]}"; do
     if dif=$(compat_expected "$compat_differences" "$label"); then
         want=$dif want_label=tern-differences.txt
     fi
-    if [ "$ter" = "$want" ]; then
-        ter_col=same; passed=$((passed + 1))
-        [ "$want_label" = recorded ] || ter_col="$(compat_verdict "$ter") (deliberate difference)"
-    else
-        ter_col="MISMATCH: $(compat_first_line "$ter")"; failed=$((failed + 1))
-        details+=("$label: Tern differs from $want_label")
-        details+=("$(compat_show_diff "$want_label" "$want" tern "$ter")")
-    fi
+    compat_judge "$label" "$want" "$want_label" recorded "$ter"
     printf '  %-52s %-10s %-16s %s\n' "$label" "$(compat_verdict "$rec")" "$deb_col" "$ter_col"
 done
 

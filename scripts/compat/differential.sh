@@ -73,14 +73,7 @@ for name in "${names[@]}"; do
     if dif=$(compat_expected "$compat_differences" "probes/$name"); then
         want=$(printf '%s\n' "$dif" | sed "s|@DIR@|$probes|g") want_label=tern-differences.txt
     fi
-    if [ "$ter" = "$want" ]; then
-        ter_col=same; passed=$((passed + 1))
-        [ "$want_label" = debian ] || ter_col="$(compat_verdict "$ter") (deliberate difference)"
-    else
-        ter_col="MISMATCH: $(compat_first_line "$ter")"; failed=$((failed + 1))
-        details+=("$name: Tern differs from $want_label")
-        details+=("$(compat_show_diff "$want_label" "$want" tern "$ter")")
-    fi
+    compat_judge "$name" "$want" "$want_label" debian "$ter"
     printf '  %-34s %-10s %-16s %s\n' "$name" "$(compat_verdict "$rec")" "$deb_col" "$ter_col"
 done
 

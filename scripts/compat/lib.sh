@@ -146,6 +146,21 @@ compat_report_failures() {
     done
 }
 
+# compat_judge NAME WANT WANT_LABEL REFERENCE_LABEL TERN: compares Tern's normalised output with what is wanted
+# (the reference's, or a deliberate difference's), counts it in the caller's `passed`/`failed`, adds the
+# diff to the caller's `details`, and sets `ter_col` for the result table.
+compat_judge() {
+    local name=$1 want=$2 want_label=$3 reference_label=$4 ter=$5
+    if [ "$ter" = "$want" ]; then
+        ter_col=same; passed=$((passed + 1))
+        [ "$want_label" = "$reference_label" ] || ter_col="$(compat_verdict "$ter") (deliberate difference)"
+    else
+        ter_col="MISMATCH: $(compat_first_line "$ter")"; failed=$((failed + 1))
+        details+=("$name: Tern differs from $want_label")
+        details+=("$(compat_show_diff "$want_label" "$want" tern "$ter")")
+    fi
+}
+
 # compat_offline_dns: inside private mount and network namespaces that have a veth pair eth0/p1 with
 # 10.99.1.1/24 on eth0: brings the pair up with a default route to 10.99.1.2 (nothing answers there, and
 # the peer p1 is in the same namespace, so nothing leaves), and points /etc/resolv.conf at 127.0.0.1,
