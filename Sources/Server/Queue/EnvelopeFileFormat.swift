@@ -45,6 +45,21 @@ enum EnvelopeFileFormat {
             ("retry", String(envelope.retries)),
             ("lasterror", envelope.lastError),
         ]
+        // Optional fields: written only when set, so simple envelopes stay short.
+        func optional(_ key: String, _ value: String?) {
+            if let value, !value.isEmpty { lines.append((key, value)) }
+        }
+        optional("runas", envelope.deliveryUser)
+        optional("home", envelope.home)
+        optional("junk", envelope.junk ? "yes" : nil)
+        optional("subaddress", envelope.subaddress)
+        optional("notify", envelope.dsn.notify)
+        optional("orcpt", envelope.dsn.originalRecipient)
+        optional("ret", envelope.dsn.ret)
+        optional("envid", envelope.dsn.envelopeID)
+        optional("body", envelope.dsn.body)
+        optional("smtputf8", envelope.dsn.smtputf8 ? "yes" : nil)
+        optional("lastwarning", envelope.lastWarning == 0 ? nil : String(envelope.lastWarning))
         for key in envelope.extraFields.keys.sorted() where !knownKeys.contains(key) && isValidKey(key) {
             lines.append((key, envelope.extraFields[key]!))
         }
@@ -81,6 +96,15 @@ enum EnvelopeFileFormat {
         }
         guard try text("version") == String(version) else { throw EnvelopeParseError("unknown version") }
         guard EnvelopeID(hex: try text("evpid")) == expected else { throw EnvelopeParseError("evpid does not match file name") }
+        func flag(_ key: String) throws(EnvelopeParseError) -> Bool {
+            switch fields[key] {
+            case nil: return false
+            case "yes": return true
+            default: throw EnvelopeParseError("bad value for \(key)")
+            }
+        }
+        let lastWarning: Int64
+        if fields["lastwarning"] != nil { lastWarning = try number("lastwarning") } else { lastWarning = 0 }
         let retries = try number("retry")
         guard retries <= Int64(Int32.max) else { throw EnvelopeParseError("bad number for retry") }
         return QueuedEnvelope(
@@ -88,13 +112,19 @@ enum EnvelopeFileFormat {
             action: try text("action"), method: try text("method"), target: try text("target"), user: fields["user"],
             created: try number("created"), expire: try number("expire"), lastTry: try number("lasttry"),
             nextTry: try number("nexttry"), retries: Int(retries), lastError: try text("lasterror"),
+            deliveryUser: fields["runas"], home: fields["home"], junk: try flag("junk"), subaddress: fields["subaddress"],
+            dsn: DSNFields(
+                notify: fields["notify"] ?? "", originalRecipient: fields["orcpt"] ?? "", ret: fields["ret"] ?? "",
+                envelopeID: fields["envid"] ?? "", body: fields["body"] ?? "", smtputf8: try flag("smtputf8")),
+            lastWarning: lastWarning,
             extraFields: fields.filter { !knownKeys.contains($0.key) }
         )
     }
 
     static let knownKeys: Set<String> = [
         "version", "evpid", "sender", "rcpt", "dest", "action", "method", "target", "user", "created", "expire",
-        "lasttry", "nexttry", "retry", "lasterror",
+        "lasttry", "nexttry", "retry", "lasterror", "runas", "home", "junk", "subaddress", "notify", "orcpt", "ret",
+        "envid", "body", "smtputf8", "lastwarning",
     ]
 
     private static func isValidKey(_ key: String) -> Bool {

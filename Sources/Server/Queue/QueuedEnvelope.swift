@@ -32,6 +32,19 @@ public struct QueuedEnvelope: Sendable, Hashable {
     public var retries: Int
     /// The last temporary failure's text, shown by `smtpctl show queue` and quoted in delay notices.
     public var lastError: String
+    /// The system user the delivery runs as: the action's `user` option, or `user` (`runas` in the file). Nil
+    /// for relayed mail.
+    public var deliveryUser: String?
+    /// The local user's home directory (`%{user.directory}`): the MDA's `HOME`.
+    public var home: String?
+    /// `maildir … junk`: spam goes into the `.Junk` folder.
+    public var junk: Bool
+    /// The sub-address cut from the user name (`news` for `batman+news`): the MDA's `EXTENSION`.
+    public var subaddress: String?
+    /// DSN fields (RFC 3461) from RCPT TO and MAIL FROM, kept for bounces and relaying; empty when not given.
+    public var dsn: DSNFields
+    /// Unix seconds of the last delay notice sent for this envelope; 0 when none was sent.
+    public var lastWarning: Int64
     /// Keys this version does not know, kept so that a rewrite by an older Tern loses nothing.
     public var extraFields: [String: String]
 
@@ -39,7 +52,8 @@ public struct QueuedEnvelope: Sendable, Hashable {
         id: EnvelopeID? = nil, sender: String, rcpt: String, dest: String, action: String,
         method: String, target: String = "", user: String? = nil, created: Int64, expire: Int64,
         lastTry: Int64 = 0, nextTry: Int64 = 0, retries: Int = 0, lastError: String = "",
-        extraFields: [String: String] = [:]
+        deliveryUser: String? = nil, home: String? = nil, junk: Bool = false, subaddress: String? = nil,
+        dsn: DSNFields = DSNFields(), lastWarning: Int64 = 0, extraFields: [String: String] = [:]
     ) {
         self.id = id
         self.sender = sender
@@ -55,6 +69,41 @@ public struct QueuedEnvelope: Sendable, Hashable {
         self.nextTry = nextTry
         self.retries = retries
         self.lastError = lastError
+        self.deliveryUser = deliveryUser
+        self.home = home
+        self.junk = junk
+        self.subaddress = subaddress
+        self.dsn = dsn
+        self.lastWarning = lastWarning
         self.extraFields = extraFields
+    }
+}
+
+/// What the client asked for delivery status notifications (RFC 3461), as text the way it came on the wire.
+public struct DSNFields: Sendable, Hashable {
+    /// RCPT TO's NOTIFY: `SUCCESS`, `DELAY`, `FAILURE` (comma-separated) or `NEVER`; empty for the default
+    /// (failures, and delays per `bounce warn-interval`).
+    public var notify: String
+    /// RCPT TO's ORCPT, `rfc822;user@example.org`.
+    public var originalRecipient: String
+    /// MAIL FROM's RET: `FULL` or `HDRS`.
+    public var ret: String
+    /// MAIL FROM's ENVID (xtext decoded).
+    public var envelopeID: String
+    /// MAIL FROM's BODY: `7BIT` or `8BITMIME`.
+    public var body: String
+    /// MAIL FROM's SMTPUTF8.
+    public var smtputf8: Bool
+
+    public init(
+        notify: String = "", originalRecipient: String = "", ret: String = "", envelopeID: String = "",
+        body: String = "", smtputf8: Bool = false
+    ) {
+        self.notify = notify
+        self.originalRecipient = originalRecipient
+        self.ret = ret
+        self.envelopeID = envelopeID
+        self.body = body
+        self.smtputf8 = smtputf8
     }
 }

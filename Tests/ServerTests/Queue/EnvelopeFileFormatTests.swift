@@ -17,6 +17,31 @@ struct EnvelopeFileFormatTests {
         #expect(try EnvelopeFileFormat.decode(bytes, expected: id) == envelope)
     }
 
+    @Test func roundTripsOptionalDeliveryAndDSNFields() throws {
+        var envelope = sampleEnvelope()
+        envelope.deliveryUser = "_vmail"
+        envelope.home = "/var/vmail"
+        envelope.junk = true
+        envelope.subaddress = "news"
+        envelope.dsn = DSNFields(
+            notify: "SUCCESS,DELAY", originalRecipient: "rfc822;bob@example.net", ret: "HDRS", envelopeID: "q1",
+            body: "8BITMIME", smtputf8: true)
+        envelope.lastWarning = 1_764_003_600
+        envelope.id = id
+        let bytes = EnvelopeFileFormat.encode(envelope, id: id)
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.contains("\nrunas: _vmail\n") && text.contains("\njunk: yes\n") && text.contains("\nsmtputf8: yes\n"))
+        #expect(try EnvelopeFileFormat.decode(bytes, expected: id) == envelope)
+        let plain = String(decoding: EnvelopeFileFormat.encode(sampleEnvelope(), id: id), as: UTF8.self)
+        #expect(!plain.contains("runas") && !plain.contains("junk") && !plain.contains("notify"))
+    }
+
+    @Test func rejectsBadFlagValues() {
+        var bytes = EnvelopeFileFormat.encode(sampleEnvelope(), id: id)
+        bytes += Array("junk: maybe\n".utf8)
+        #expect(throws: EnvelopeParseError.self) { try EnvelopeFileFormat.decode(bytes, expected: id) }
+    }
+
     @Test func writesReadableKeyValueLines() {
         let text = String(decoding: EnvelopeFileFormat.encode(sampleEnvelope(), id: id), as: UTF8.self)
         #expect(text.hasPrefix("version: 1\nevpid: 1a2b3c4d00c0ffee\nsender: alice@example.org\n"))
