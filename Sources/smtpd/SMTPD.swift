@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConfParser
+import Logging
 import Server
 
 #if canImport(Glibc)
@@ -8,7 +9,7 @@ import Glibc
 
 /// `smtpd [-dFhnv] [-D macro=value] [-f file] [-P system] [-T trace]`, as OpenSMTPD's flags go.
 @main
-struct SMTPD: ParsableCommand {
+struct SMTPD: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "smtpd",
         abstract: "Tern: a mail server that runs OpenSMTPD's smtpd.conf.",
@@ -44,7 +45,29 @@ struct SMTPD: ParsableCommand {
     @Flag(name: .long, help: "With -n, print only OpenSMTPD's lines (no excerpts or hints).")
     var brief = false
 
-    mutating func run() throws {
+    @Option(name: .customLong("queue-dir"), help: ArgumentHelp("The queue folder.", valueName: "dir"))
+    var queueDirectory: String = FSQueue.defaultDirectory
+
+    @Option(name: .customLong("socket"), help: ArgumentHelp("The local socket (sendmail, smtpctl).", valueName: "path"))
+    var socketPath: String = DaemonOptions.defaultSocketPath
+
+    @Option(name: .customLong("user"), help: "The user to become after binding, when started as root.")
+    var user: String = DaemonOptions.defaultUser
+
+    @Option(name: .customLong("port-map"), help: ArgumentHelp(
+        "Bind port TO where the configuration says FROM (for tests: --port-map 25=2525).", valueName: "FROM=TO"))
+    var portMaps: [String] = []
+
+    @Flag(name: .customLong("no-reverse-dns"), help: "Do not look up clients' reverse DNS names.")
+    var noReverseDNS = false
+
+    @Option(name: .customLong("max-sessions"), help: "Concurrent sessions at most.")
+    var maximumSessions: Int = ReceiveLimits().maximumSessions
+
+    @Option(name: .customLong("max-sessions-per-address"), help: "Concurrent sessions from one address (0: no limit).")
+    var maximumSessionsPerAddress: Int = ReceiveLimits().maximumSessionsPerAddress
+
+    mutating func run() async throws {
         if versionAndUsage {
             printError("version: \(ServerDefaults.versionLine)")
             printError(Self.usage)
@@ -68,8 +91,35 @@ struct SMTPD: ParsableCommand {
             for line in outcome.stderrLines { printError(line) }
             throw ExitCode(outcome.exitCode)
         }
-        printError("smtpd: this build of Tern only checks configurations (-n); the daemon is not built yet")
-        throw ExitCode(1)
+        var options = DaemonOptions(configPath: file)
+        options.macros = definitions
+        options.logToStandardError = foreground
+        options.verbose = verbose
+        options.queueDirectory = queueDirectory
+        options.socketPath = socketPath
+        options.user = user
+        options.paused = Set(paused)
+        options.limits.reverseDNS = !noReverseDNS
+        options.limits.maximumSessions = maximumSessions
+        options.limits.maximumSessionsPerAddress = maximumSessionsPerAddress
+        for map in portMaps {
+            let parts = map.split(separator: "=")
+            guard parts.count == 2, let from = Int(parts[0]), let to = Int(parts[1]) else {
+                printError("smtpd: --port-map wants FROM=TO, got \(map)")
+                throw ExitCode(1)
+            }
+            options.portMap[from] = to
+        }
+        let destination: SMTPDLogHandler.Destination = foreground ? .standardError : .syslog
+        if destination == .syslog { SMTPDLogHandler.openSyslog() }
+        let verboseLogs = verbose
+        LoggingSystem.bootstrap { _ in SMTPDLogHandler(destination: destination, verbose: verboseLogs) }
+        do {
+            try await Daemon.run(options)
+        } catch let error as Daemon.StartError {
+            for line in error.description.split(separator: "\n") { printError("smtpd: \(line)") }
+            throw ExitCode(1)
+        }
     }
 
     static let usage = "usage: smtpd [-dFhnv] [-D macro=value] [-f file] [-P system] [-T trace]"

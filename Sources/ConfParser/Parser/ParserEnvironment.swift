@@ -80,7 +80,8 @@ public struct SystemParserEnvironment: ParserEnvironment {
         Result { () throws(TableLoadError) in try BerkeleyDBTableFile.load(path: path) }
     }
 
-    static func numericHost(_ address: UnsafeMutablePointer<sockaddr>) -> String? {
+    /// The numeric text of an IPv4 or IPv6 socket address (with `%scope` for link-local), or nil.
+    public static func numericHost(_ address: UnsafeMutablePointer<sockaddr>) -> String? {
         let family = Int32(address.pointee.sa_family)
         guard family == AF_INET || family == AF_INET6 else { return nil }
         let length = family == AF_INET ? MemoryLayout<sockaddr_in>.size : MemoryLayout<sockaddr_in6>.size

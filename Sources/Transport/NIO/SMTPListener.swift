@@ -32,10 +32,30 @@ public final class SMTPListener: Sendable {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger = Logger(label: "tern.smtp")) async throws -> SMTPListener
     {
+        let bootstrap = try bootstrap(configuration: configuration, tlsContext: tlsContext, policy: policy,
+            group: group, logger: logger, name: "\(host):\(port)")
+        return SMTPListener(channel: try await bootstrap.bind(host: host, port: port).get())
+    }
+
+    /// Binds a unix socket (the local enqueue socket: sessions there count as `from local` and authenticated).
+    /// A stale socket file from an earlier run is replaced.
+    public static func bind(unixSocket path: String, configuration: SMTPSessionConfiguration,
+        policy: any SessionPolicy, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = Logger(label: "tern.smtp")) async throws -> SMTPListener
+    {
+        let bootstrap = try bootstrap(configuration: configuration, tlsContext: nil, policy: policy, group: group,
+            logger: logger, name: path)
+        let channel = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get()
+        return SMTPListener(channel: channel)
+    }
+
+    private static func bootstrap(configuration: SMTPSessionConfiguration, tlsContext: NIOSSLContext?,
+        policy: any SessionPolicy, group: any EventLoopGroup, logger: Logger, name: String) throws -> ServerBootstrap
+    {
         if configuration.implicitTLS && tlsContext == nil {
-            throw TLSContextError(description: "smtps listener \(host):\(port) has no pki")
+            throw TLSContextError(description: "smtps listener \(name) has no pki")
         }
-        let channel = try await ServerBootstrap(group: group)
+        return ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -49,8 +69,6 @@ public final class SMTPListener: Sendable {
                         tlsContext: tlsContext, logger: logger))
                 }
             }
-            .bind(host: host, port: port).get()
-        return SMTPListener(channel: channel)
     }
 
     /// Stops accepting new connections.

@@ -74,6 +74,7 @@ public final class SMTPServerHandler: ChannelDuplexHandler {
             let actions = machine.connectionClosed()
             self.machine = machine
             perform(actions, context: context)
+            record(.disconnected(reason: machine.closeReason ?? "disconnect"))
         }
         context.fireChannelInactive()
     }
@@ -93,7 +94,8 @@ public final class SMTPServerHandler: ChannelDuplexHandler {
     }
 
     static func clientInfo(_ channel: any Channel) -> SMTPClientInfo {
-        SMTPClientInfo(address: channel.remoteAddress?.ipAddress ?? "local")
+        SMTPClientInfo(address: channel.remoteAddress?.ipAddress ?? "local",
+            isLocalEnqueue: channel.remoteAddress?.ipAddress == nil, localAddress: channel.localAddress?.ipAddress)
     }
 
     // MARK: Inbound
@@ -111,11 +113,13 @@ public final class SMTPServerHandler: ChannelDuplexHandler {
         }
         let info = tlsInfo(context: context)
         if var machine {
+            record(.tlsEstablished(info), session: machine.session)
             let actions = machine.tlsEstablished(info)
             self.machine = machine
             perform(actions, context: context)
         } else if configuration.implicitTLS {
             start(tls: info, context: context)
+            record(.tlsEstablished(info))
         }
     }
 
@@ -176,6 +180,8 @@ public final class SMTPServerHandler: ChannelDuplexHandler {
                 context.flush()
                 wrote = false
                 context.close(promise: nil)
+            case .event(let event):
+                record(event)
             }
         }
         if wrote { context.flush() }
@@ -186,6 +192,13 @@ public final class SMTPServerHandler: ChannelDuplexHandler {
     private func enqueue(_ work: @escaping @Sendable (SMTPTransactionInfo) async -> Void) {
         guard let transaction = machine?.transaction else { return }
         chain { await work(transaction) }
+    }
+
+    /// Hands an event to the policy, in order with its other calls.
+    private func record(_ event: SMTPSessionEvent, session: SMTPSessionInfo? = nil) {
+        guard let session = session ?? machine?.session else { return }
+        let policy = self.policy
+        chain { await policy.record(event, session: session) }
     }
 
     private func chain(_ work: @escaping @Sendable () async -> Void) {

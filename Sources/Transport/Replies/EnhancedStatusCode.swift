@@ -46,6 +46,7 @@ public enum StatusDetail: Int, Sendable, CaseIterable {
     case destinationAddressValid = 15
     case mailingListExpansionProblem = 24
     case otherMailSystemStatus = 30
+    case mailSystemFull = 31
     case messageTooBigForSystem = 34
     case badConnection = 42
     case routingLoopDetected = 46
@@ -68,6 +69,7 @@ public enum StatusDetail: Int, Sendable, CaseIterable {
         case .destinationAddressValid: "Destination address valid"
         case .mailingListExpansionProblem: "Mailing list expansion problem"
         case .otherMailSystemStatus: "Other/Undefined mail system status"
+        case .mailSystemFull: "Mail system full"
         case .messageTooBigForSystem: "Message too big for system"
         case .badConnection: "Bad connection"
         case .routingLoopDetected: "Routing loop detected"

@@ -89,6 +89,9 @@ public enum Replies {
     // MARK: MAIL FROM
 
     public static let ok = SMTPReply(250, EnhancedStatusCode(2, .otherStatus), "Ok")
+    /// The queue's disk is full (ENOSPC/EDQUOT) while receiving: try again later, nothing was kept.
+    public static let insufficientStorage = SMTPReply(452, EnhancedStatusCode(4, .mailSystemFull),
+        "Insufficient system storage")
     public static let tooManyMessages = reply(452, 4, .tooManyRecipients, "Too many messages sent")
     public static let senderSyntaxError = SMTPReply(553, EnhancedStatusCode(5, .otherAddressStatus), "Sender address syntax error")
     public static func unsupportedMailOption(_ option: String) -> SMTPReply {

@@ -20,6 +20,8 @@ public enum SMTPSessionAction: Hashable, Sendable {
     case armIdleTimer(Duration)
     /// Flush what was written and close the connection. Always the last action.
     case close
+    /// Something worth a log line happened (``SessionPolicy/record(_:session:)``).
+    case event(SMTPSessionEvent)
 
     public enum DiscardReason: Hashable, Sendable {
         /// Bytes the client sent after STARTTLS, before the TLS handshake: they were never under TLS and must not

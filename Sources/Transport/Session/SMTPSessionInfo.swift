@@ -8,11 +8,25 @@ public struct SMTPClientInfo: Hashable, Sendable {
     /// Local enqueueing (`smtpctl`/sendmail through the unix socket): OpenSMTPD treats these sessions as
     /// authenticated from the start.
     public var isLocalEnqueue: Bool
+    /// The session's id in logs: 64 random bits, printed as 16 hex digits as OpenSMTPD prints its session ids.
+    public var sessionID: UInt64
+    /// The local address the client connected to (for the `hostnames` table), without brackets.
+    public var localAddress: String?
 
-    public init(address: String, reverseName: String? = nil, isLocalEnqueue: Bool = false) {
+    public init(address: String, reverseName: String? = nil, isLocalEnqueue: Bool = false,
+        sessionID: UInt64 = UInt64.random(in: 1...UInt64.max), localAddress: String? = nil)
+    {
         self.address = address
         self.reverseName = reverseName
         self.isLocalEnqueue = isLocalEnqueue
+        self.sessionID = sessionID
+        self.localAddress = localAddress
+    }
+
+    /// `sessionID` as 16 lowercase hex digits, the first word of every log line of the session.
+    public var sessionIDText: String {
+        let digits = String(sessionID, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 }
 

@@ -10,8 +10,9 @@ extension SMTPSessionStateMachine {
         switch (pending, answer) {
         case (.connect, .connect(let decision)):
             switch decision {
-            case .accept(let name):
+            case .accept(let name, let reverseName):
                 if let name { session.serverName = name }
+                if let reverseName { session.client.reverseName = reverseName }
                 send(Replies.banner(serverName: session.serverName, product: configuration.product))
             case .reject(let reply):
                 send(reply)

@@ -4,6 +4,7 @@ extension SMTPSessionStateMachine {
     typealias Parsed = Result<SMTPCommand, SMTPCommandError>
 
     mutating func handleCommand(_ line: ArraySlice<UInt8>) {
+        commandForLog = Self.loggableCommand(line)
         let parsed = Parsed { () throws(SMTPCommandError) in try SMTPCommand.parse(line) }
         let verb: SMTPCommand.Verb
         switch parsed {
@@ -34,6 +35,7 @@ extension SMTPSessionStateMachine {
         case .noop: send(Replies.ok)
         case .quit:
             guard command(parsed) != nil else { return }
+            closeReason = "quit"
             send(Replies.bye)
             close()
         case .help:
@@ -43,6 +45,17 @@ extension SMTPSessionStateMachine {
             // OpenSMTPD has neither command: both are unrecognized.
             sendError(Replies.commandUnrecognized)
         }
+    }
+
+    /// A command line as logs may show it: AUTH keeps only its mechanism, so that no initial response (a
+    /// password, base64-encoded) is ever logged; control bytes become `?`.
+    static func loggableCommand(_ line: ArraySlice<UInt8>) -> String {
+        var words = line.split(separator: 0x20, maxSplits: 2, omittingEmptySubsequences: true)
+        if let verb = words.first, verb.count == 4, String(decoding: verb, as: UTF8.self).uppercased() == "AUTH" {
+            words = Array(words.prefix(2))
+            return words.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
+        }
+        return String(decoding: line.map { $0 < 0x20 || $0 == 0x7f ? UInt8(ascii: "?") : $0 }, as: UTF8.self)
     }
 
     /// The command, or nil after sending its syntax error.

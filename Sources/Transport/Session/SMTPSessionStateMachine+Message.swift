@@ -99,6 +99,7 @@ extension SMTPSessionStateMachine {
 
     /// The final `.` or the LAST chunk: refuse the message, or ask for the commit.
     mutating func endOfMessage() {
+        commandForLog = "."
         phase = .commands
         current!.assembler!.finish()
         if let failure = current!.assembler!.failure {

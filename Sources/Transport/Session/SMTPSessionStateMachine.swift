@@ -36,6 +36,10 @@ public struct SMTPSessionStateMachine: Sendable {
     var phase = Phase.initial
     var current: Transaction?
     var errorCount = 0
+    /// The command being answered, as the logs may show it (see ``SMTPSessionEvent/failedCommand(command:reply:)``).
+    var commandForLog: String?
+    /// Why the session ended, once it did.
+    public internal(set) var closeReason: String?
     var output: [SMTPSessionAction] = []
 
     enum Phase: Sendable {
@@ -158,8 +162,11 @@ public struct SMTPSessionStateMachine: Sendable {
         case .initial, .waiting, .closed:
             return []
         case .tlsHandshake:
+            closeReason = "timeout"
             close()
         case .commands, .auth, .message, .chunk:
+            closeReason = "timeout"
+            commandForLog = nil
             send(Replies.timeout)
         }
         return finish()
@@ -221,6 +228,9 @@ public struct SMTPSessionStateMachine: Sendable {
 
     mutating func send(_ reply: SMTPReply) {
         output.append(.send(reply))
+        if reply.code >= 400, let command = commandForLog {
+            output.append(.event(.failedCommand(command: command, reply: reply)))
+        }
         if reply.closesConnection { close() }
     }
 

@@ -18,9 +18,13 @@ public protocol SessionPolicy: Sendable {
     func appendMessage(_ transaction: SMTPTransactionInfo, data: [UInt8]) async
     func commitMessage(session: SMTPSessionInfo, transaction: SMTPTransactionInfo, size: Int) async -> CommitResult
     func abortTransaction(_ transaction: SMTPTransactionInfo) async
+    /// Something happened worth logging; `disconnected` is always the session's last call.
+    func record(_ event: SMTPSessionEvent, session: SMTPSessionInfo) async
 }
 
 extension SessionPolicy {
+    public func record(_ event: SMTPSessionEvent, session: SMTPSessionInfo) async {}
+
     /// Answers any request by calling the matching method.
     /// - Parameters:
     ///   - request: what the state machine asked.

@@ -27,8 +27,9 @@ public enum SessionPolicyAnswer: Hashable, Sendable {
 }
 
 public enum ConnectDecision: Hashable, Sendable {
-    /// Send the banner; `serverName` replaces the configured name (the `hostnames` table).
-    case accept(serverName: String? = nil)
+    /// Send the banner; `serverName` replaces the configured name (the `hostnames` table), and `reverseName` is
+    /// the client's forward-confirmed reverse DNS name, which the policy looked up (nil: none).
+    case accept(serverName: String? = nil, reverseName: String? = nil)
     /// Send this reply and close.
     case reject(SMTPReply)
 }

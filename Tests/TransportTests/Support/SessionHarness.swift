@@ -120,7 +120,7 @@ struct SessionHarness {
             case .abortTransaction:
                 aborted += 1
                 pending = []
-            case .startTLS, .discardedInput, .armIdleTimer, .close:
+            case .startTLS, .discardedInput, .armIdleTimer, .close, .event:
                 break
             }
         }

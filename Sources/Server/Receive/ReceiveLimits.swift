@@ -1,0 +1,11 @@
+/// Limits on connections that smtpd.conf cannot express; set from `smtpd`'s command line.
+public struct ReceiveLimits: Sendable, Hashable {
+    /// Concurrent sessions over all listeners; more get `421 4.3.2 Too many connections`.
+    public var maximumSessions: Int = 16384
+    /// Concurrent sessions from one client address; loopback and the local socket are exempt. 0: no limit.
+    public var maximumSessionsPerAddress: Int = 64
+    /// Look up and confirm the client's reverse DNS name, as OpenSMTPD does. `--no-reverse-dns` turns it off.
+    public var reverseDNS: Bool = true
+
+    public init() {}
+}

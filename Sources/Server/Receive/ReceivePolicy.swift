@@ -1,0 +1,163 @@
+public import ConfParser
+import Logging
+import RuleEngine
+public import Transport
+
+/// The server's answers to one listener's sessions: admission, AUTH, MAIL FROM, each RCPT through the rule
+/// engine, and the message into the durable queue. One value per bound listener; the shared state lives in
+/// ``ReceiveServices``.
+///
+/// A session keeps the configuration it started with (the registry holds it from connect to disconnect), so a
+/// reload never changes the rules under a transaction.
+public struct ReceivePolicy: SessionPolicy {
+    let listener: Listener
+    let services: ReceiveServices
+
+    public init(listener: Listener, services: ReceiveServices) {
+        self.listener = listener
+        self.services = services
+    }
+
+    var logger: Logger { services.logger }
+
+    func configuration(_ session: SMTPSessionInfo) -> RunningConfiguration {
+        services.sessions.configuration(of: session.client.sessionID) ?? services.store.configuration
+    }
+
+    // MARK: Connection
+
+    public func connect(session: SMTPSessionInfo) async -> ConnectDecision {
+        let client = session.client
+        let configuration = services.store.configuration
+        switch services.sessions.admit(client.sessionID, address: client.address, configuration: configuration,
+            limits: services.limits)
+        {
+        case .admitted:
+            break
+        case .tooManySessions, .tooManyFromAddress:
+            services.statistics.withLock { $0.refusedSessions += 1 }
+            logger.info("\(client.sessionIDText) smtp connected address=\(client.address) host=<unknown>")
+            logger.info("\(client.sessionIDText) smtp disconnected reason=too-many-sessions")
+            return .reject(SMTPReply(421, EnhancedStatusCode(4, .otherStatus), "Too many connections, try later"))
+        }
+        services.statistics.withLock {
+            $0.sessions += 1
+            $0.activeSessions += 1
+        }
+        var reverseName: String?
+        if client.isLocalEnqueue {
+            reverseName = configuration.localHost.serverName
+        } else if services.limits.reverseDNS {
+            reverseName = await ReverseDNS.lookup(client.address)
+        }
+        let hostText = reverseName ?? "<unknown>"
+        logger.info("\(client.sessionIDText) smtp connected address=\(client.address) host=\(hostText)")
+        return .accept(serverName: hostnamesTableName(for: client, configuration: configuration),
+            reverseName: reverseName)
+    }
+
+    /// `hostnames <T>`: the name to present for the local address the client reached.
+    private func hostnamesTableName(for client: SMTPClientInfo, configuration: RunningConfiguration) -> String? {
+        guard let reference = listener.hostnames, let local = client.localAddress else { return nil }
+        return try? configuration.tables.table(for: reference).addressName(for: local)
+    }
+
+    public func record(_ event: SMTPSessionEvent, session: SMTPSessionInfo) async {
+        let id = session.client.sessionIDText
+        switch event {
+        case .failedCommand(let command, let reply):
+            let result = reply.lines.map { line in
+                "\(reply.code) " + (reply.enhancedCode.map { "\($0) " } ?? "") + line
+            }.joined(separator: " ")
+            logger.info("\(id) smtp failed-command command=\"\(command)\" result=\"\(result)\"")
+        case .tlsEstablished(let tls):
+            services.statistics.withLock { $0.tlsSessions += 1 }
+            let cipher = tls.cipher.map { ", cipher=\($0)" } ?? ""
+            let bits = tls.cipherBits.map { ", bits=\($0)" } ?? ""
+            logger.info("\(id) smtp tls ciphers=version=\(tls.version)\(cipher)\(bits)")
+        case .disconnected(let reason):
+            services.sessions.remove(session.client.sessionID, address: session.client.address)
+            services.statistics.withLock { $0.activeSessions -= 1 }
+            logger.info("\(id) smtp disconnected reason=\(reason)")
+        }
+    }
+
+    // MARK: Transaction
+
+    public func mailFrom(session: SMTPSessionInfo, sender: MailPath, parameters: MailParameters) async
+        -> MailFromDecision
+    {
+        let configuration = configuration(session)
+        switch senderAllowed(session: session, sender: sender, configuration: configuration) {
+        case .allowed: break
+        case .refused: return .senderRejected
+        case .tableFailed: return .temporaryFailure
+        }
+        do {
+            let message = try await services.queue.beginMessage()
+            let transaction = OpenTransaction(message: message, configuration: configuration, created: UnixTime.now())
+            services.transactions.withLock { $0[message.id.description] = transaction }
+            return .accept(messageID: message.id.description)
+        } catch {
+            logger.error("\(session.client.sessionIDText) smtp queue error: \(error)")
+            return .temporaryFailure
+        }
+    }
+
+    public func openMessage(session: SMTPSessionInfo, transaction: SMTPTransactionInfo) async -> MessageOpening {
+        .opened(timestamp: .now(), uniqueToken: UInt64.random(in: 1...UInt64.max))
+    }
+
+    public func appendMessage(_ transaction: SMTPTransactionInfo, data: [UInt8]) async {
+        guard let open = services.transactions.withLock({ $0[transaction.messageID] }), open.failure == nil else {
+            return
+        }
+        do {
+            try await services.queue.append(open.message, data)
+        } catch let error as QueueError {
+            services.transactions.withLock { $0[transaction.messageID]?.failure = error }
+        } catch {
+            services.transactions.withLock {
+                $0[transaction.messageID]?.failure = .system(operation: "append", path: "\(error)", errno: 0)
+            }
+        }
+    }
+
+    public func commitMessage(session: SMTPSessionInfo, transaction: SMTPTransactionInfo, size: Int) async
+        -> CommitResult
+    {
+        guard let open = services.transactions.withLock({ $0.removeValue(forKey: transaction.messageID) }) else {
+            return .failed(nil)
+        }
+        let id = session.client.sessionIDText
+        if let failure = open.failure {
+            logger.error("\(id) smtp message msgid=\(transaction.messageID) error=\"\(failure)\"")
+            return .failed(failure.isDiskFull ? Replies.insufficientStorage : nil)
+        }
+        do {
+            let committed = try await services.queue.commit(open.message, envelopes: open.envelopes)
+            let proto = session.usedEHLO ? "ESMTP" : "SMTP"
+            logger.info("\(id) smtp message msgid=\(committed.id) size=\(size) nrcpt=\(transaction.recipients.count) proto=\(proto)")
+            for envelope in committed.envelopes {
+                let sender = envelope.sender
+                logger.info("\(id) smtp envelope evpid=\(envelope.id!) from=<\(sender)> to=<\(envelope.dest)>")
+            }
+            services.statistics.withLock { $0.messagesAccepted += 1 }
+            await services.onCommit(committed)
+            return .accepted
+        } catch let error as QueueError {
+            logger.error("\(id) smtp message msgid=\(transaction.messageID) error=\"\(error)\"")
+            return .failed(error.isDiskFull ? Replies.insufficientStorage : nil)
+        } catch {
+            logger.error("\(id) smtp message msgid=\(transaction.messageID) error=\"\(error)\"")
+            return .failed(nil)
+        }
+    }
+
+    public func abortTransaction(_ transaction: SMTPTransactionInfo) async {
+        guard let open = services.transactions.withLock({ $0.removeValue(forKey: transaction.messageID) }) else {
+            return
+        }
+        await services.queue.abort(open.message)
+    }
+}
