@@ -72,6 +72,8 @@ let package = Package(
         .testTarget(name: "ConfParserTests", dependencies: ["ConfParser"], swiftSettings: swiftSettings),
         .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine"], swiftSettings: swiftSettings),
         .testTarget(name: "ServerTests", dependencies: ["Server", "ConfParser"], swiftSettings: swiftSettings),
+        // Drives the built smtpd and smtpctl binaries with real clients; no module imported.
+        .testTarget(name: "EndToEndTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "TransportTests",
             dependencies: ["Transport", .product(name: "NIOEmbedded", package: "swift-nio")],

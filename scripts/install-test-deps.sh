@@ -9,15 +9,28 @@
 #   openssl, ca-certificates, netbase
 #                     test keys and certificates, /etc/ssl/certs/ca-certificates.crt and /etc/services,
 #                     which several probes name
+#   swaks, msmtp      real SMTP clients for the end-to-end tests of the daemon (Tests/EndToEndTests)
+#
+# It also creates the system users the end-to-end tests run the seed with: `_tern` (the daemon's unprivileged
+# user) and `_vmail` (the seed's virtual mail owner, home /var/vmail), when they do not exist.
 #
 # Installing opensmtpd must not start a mail server: a temporary /usr/sbin/policy-rc.d refuses every service
 # start during the install, debconf runs non-interactively with its two questions preseeded, and afterwards
 # the script checks that the install left no OpenSMTPD daemon running (and stops one if it did).
 set -euo pipefail
 
-packages=(opensmtpd opensmtpd-extras iproute2 util-linux python3 openssl ca-certificates netbase)
+packages=(opensmtpd opensmtpd-extras iproute2 util-linux python3 openssl ca-certificates netbase swaks msmtp)
 
 say() { printf 'install-test-deps: %s\n' "$*"; }
+
+ensure_users() {
+    [ "$(id -u)" -eq 0 ] || return 0
+    id _tern >/dev/null 2>&1 || useradd --system --no-create-home --home-dir /var/spool/tern \
+        --shell /usr/sbin/nologin _tern
+    id _vmail >/dev/null 2>&1 || useradd --system --no-create-home --home-dir /var/vmail \
+        --shell /usr/sbin/nologin _vmail
+}
+ensure_users
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,120 @@
+import Foundation
+
+/// A real `smtpd` process on loopback for one test: its own folder (configuration, tables, queue, socket,
+/// mail), started with `-d` so that its log lines land in `log`, stopped with SIGTERM (SIGKILL if it hangs).
+final class TernDaemon {
+    let folder: URL
+    let process = Process()
+    private let logURL: URL
+
+    var queueDirectory: String { folder.appendingPathComponent("queue").path }
+    var socketPath: String { folder.appendingPathComponent("smtpd.sock").path }
+
+    /// Starts smtpd on `configuration` (written to smtpd.conf in the folder; `@DIR@` stands for the folder)
+    /// and waits until every port in `waitForPorts` accepts connections.
+    init(configuration: String, files: [String: String] = [:], extraArguments: [String] = [],
+        waitForPorts: [Int]) throws
+    {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("tern-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        chmod(folder.path, 0o755)
+        for (name, text) in files {
+            let path = folder.appendingPathComponent(name).path
+            try text.replacingOccurrences(of: "@DIR@", with: folder.path).write(toFile: path, atomically: true, encoding: .utf8)
+            chmod(path, 0o640)
+        }
+        let configPath = folder.appendingPathComponent("smtpd.conf").path
+        try configuration.replacingOccurrences(of: "@DIR@", with: folder.path)
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+        logURL = folder.appendingPathComponent("smtpd.log")
+        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        process.executableURL = URL(fileURLWithPath: TernBinaries.smtpd)
+        process.arguments = ["-d", "-f", configPath, "--queue-dir", queueDirectory, "--socket", socketPath,
+            "--no-reverse-dns"] + (getuid() == 0 ? ["--user", "root"] : []) + extraArguments
+        let log = try FileHandle(forWritingTo: logURL)
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        for port in waitForPorts {
+            guard Self.waitUntilListening(port: port, while: { self.process.isRunning }) else {
+                stop()
+                throw DaemonError(description: "smtpd did not listen on \(port):\n\(self.log)")
+            }
+        }
+    }
+
+    struct DaemonError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Everything smtpd logged so far.
+    var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
+
+    /// Waits (up to `timeout`) until a log line contains `text`.
+    func waitForLog(_ text: String, timeout: TimeInterval = 10) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if log.contains(text) { return true }
+            usleep(50_000)
+        }
+        return log.contains(text)
+    }
+
+    func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    /// Stops smtpd and removes its folder.
+    func finish() {
+        stop()
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    deinit { stop() }
+
+    static func waitUntilListening(port: Int, host: String = "127.0.0.1", while alive: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline && alive() {
+            if canConnect(host: host, port: port) { return true }
+            usleep(50_000)
+        }
+        return false
+    }
+
+    static func canConnect(host: String, port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        inet_pton(AF_INET, host, &address.sin_addr)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+
+    /// A port free on 127.0.0.1 now (the kernel picks it).
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
