@@ -9,7 +9,9 @@
 #   openssl, ca-certificates, netbase
 #                     test keys and certificates, /etc/ssl/certs/ca-certificates.crt and /etc/services,
 #                     which several probes name
-#   swaks, msmtp      real SMTP clients for the end-to-end tests of the daemon (Tests/EndToEndTests)
+#   swaks, msmtp      real SMTP clients for the end-to-end tests of the daemon (Tests/EndToEndTests);
+#   libnet-ssleay-perl, libio-socket-ssl-perl, libauthen-sasl-perl
+#                     what swaks needs for --tls and --auth
 #
 # It also creates the system users the end-to-end tests run the seed with: `_tern` (the daemon's unprivileged
 # user) and `_vmail` (the seed's virtual mail owner, home /var/vmail), when they do not exist.
@@ -19,7 +21,7 @@
 # the script checks that the install left no OpenSMTPD daemon running (and stops one if it did).
 set -euo pipefail
 
-packages=(opensmtpd opensmtpd-extras iproute2 util-linux python3 openssl ca-certificates netbase swaks msmtp)
+packages=(opensmtpd opensmtpd-extras iproute2 util-linux python3 openssl ca-certificates netbase swaks msmtp libnet-ssleay-perl libio-socket-ssl-perl libauthen-sasl-perl)
 
 say() { printf 'install-test-deps: %s\n' "$*"; }
 
