@@ -35,7 +35,7 @@ struct SchedulerStateMachineTests {
         machine.add([scheduledEnvelope(message: 0xa1), scheduledEnvelope(message: 0xb2)])
         let first = machine.tick(now: 100).batches
         #expect(first.count == 1)
-        #expect(machine.nextWake() == 1000 + 4 * 86400, "only the expiry of the waiting one, not its due time")
+        #expect(machine.nextWake() == Int64(1000 + 4 * 86400), "only the expiry of the waiting one, not its due time")
         _ = machine.deliveryFinished(first[0].id, outcomes: [.delivered("Delivered")], now: 101)
         #expect(machine.nextWake() == 0)
         #expect(machine.tick(now: 101).batches.map(\.messageID.description) == ["000000b2"])
@@ -189,7 +189,7 @@ struct SchedulerStateMachineTests {
         machine.pause(.mda)
         #expect(machine.nextWake() == 50)
         #expect(machine.tick(now: 100).batches.map(\.method) == ["relay"])
-        #expect(machine.nextWake() == 1000 + 4 * 86400, "the paused one only waits for its expiry")
+        #expect(machine.nextWake() == Int64(1000 + 4 * 86400), "the paused one only waits for its expiry")
         machine.resume(.mda)
         #expect(machine.tick(now: 100).batches.map(\.method) == ["lmtp"])
     }
