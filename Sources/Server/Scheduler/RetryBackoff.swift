@@ -5,7 +5,7 @@
 /// after a failure the next try is the first of those instants that lies in the future, with k at least the
 /// number of tries so far. The base is 10 s for local delivery (tries at 10s, 40s, 1m30s, 2m40s …; a day
 /// after arrival they are about 31 minutes apart) and 400 s for relaying (6m40s, 26m40s, 1h, 1h46m40s …;
-/// a day after arrival about 3h20m apart).
+/// a day after arrival about three and a half hours apart).
 /// The envelope bounces once `expire` is reached, whatever the schedule says.
 public struct RetryBackoff: Sendable, Hashable {
     /// OpenSMTPD's `BACKOFF_DELIVERY`.

@@ -1,3 +1,4 @@
+import ConfParser
 import Testing
 @testable import Server
 
@@ -247,5 +248,20 @@ struct SchedulerStateMachineTests {
         let record = machine.deliveryFinished(batch.id, outcomes: [.delivered("Delivered")], now: 1000).records[0]
         #expect(record.removedIDs.count == 1)
         #expect(record.updatedEnvelopes.map(\.retries) == [1])
+    }
+}
+
+@Suite("Scheduler settings")
+struct SchedulerSettingsTests {
+    @Test func fromTheConfigurationFirstFourWarnIntervalsAndQueueTTL() {
+        var globals = GlobalOptions()
+        #expect(SchedulerSettings(globals: globals).warnIntervals == [4 * 3600])
+        #expect(SchedulerSettings(globals: globals).queueTTL == 4 * 86400)
+        globals.bounceWarnIntervals = ["1h", "2h", "3h", "4h", "5h"].map { Delay(parsing: $0)! }
+        globals.queueTTL = Delay(parsing: "2d")
+        let settings = SchedulerSettings(globals: globals, maxConcurrentDeliveries: 8)
+        #expect(settings.warnIntervals == [3600, 7200, 10800, 14400])
+        #expect(settings.queueTTL == 2 * 86400)
+        #expect(settings.maxConcurrentDeliveries == 8)
     }
 }
