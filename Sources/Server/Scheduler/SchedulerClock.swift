@@ -1,0 +1,27 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Wall-clock time in Unix seconds, as envelopes record it. Tests inject a clock they advance by hand.
+public protocol SchedulerClock: Sendable {
+    func now() -> Int64
+    /// Returns once `now() >= deadline`; throws when the task is cancelled.
+    func sleep(until deadline: Int64) async throws
+}
+
+/// The system's real-time clock.
+public struct SystemSchedulerClock: SchedulerClock {
+    public init() {}
+
+    public func now() -> Int64 { Int64(time(nil)) }
+
+    public func sleep(until deadline: Int64) async throws {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        let nowNanoseconds = Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
+        let remaining = deadline * 1_000_000_000 - nowNanoseconds
+        if remaining > 0 { try await Task.sleep(nanoseconds: UInt64(remaining)) }
+    }
+}
