@@ -51,6 +51,10 @@ struct SMTPD: AsyncParsableCommand {
     @Option(name: .customLong("socket"), help: ArgumentHelp("The local socket (sendmail, smtpctl).", valueName: "path"))
     var socketPath: String = DaemonOptions.defaultSocketPath
 
+    @Option(name: .customLong("control-socket"), help: ArgumentHelp(
+        "The control socket smtpctl talks to (smtpctl reads TERN_CONTROL_SOCKET).", valueName: "path"))
+    var controlSocketPath: String = ControlClient.defaultSocketPath
+
     @Option(name: .customLong("user"), help: "The user to become after binding, when started as root.")
     var user: String = DaemonOptions.defaultUser
 
@@ -97,6 +101,7 @@ struct SMTPD: AsyncParsableCommand {
         options.verbose = verbose
         options.queueDirectory = queueDirectory
         options.socketPath = socketPath
+        options.controlSocketPath = controlSocketPath
         options.user = user
         options.paused = Set(paused)
         options.limits.reverseDNS = !noReverseDNS

@@ -51,10 +51,28 @@ public struct SMTPCtl {
             }
             guard let handler = handlers[command] else {
                 // Every other command talks to the daemon over the control socket.
-                StandardError.write("smtpctl: smtpd doesn't seem to be running")
-                return 1
+                return ControlClient.send(ControlProtocol.Request(command: command,
+                    arguments: Self.controlArguments(parameters, words: words)))
             }
             return handler(parameters, words)
+        }
+    }
+}
+
+extension SMTPCtl {
+    /// The daemon's arguments: each placeholder's value as text (ids in hex), or `all` for the commands that
+    /// end with that keyword (`schedule all`, which the tree matches as a word, possibly abbreviated).
+    static func controlArguments(_ parameters: [CommandTree.Parameter], words: [String]) -> [String] {
+        if parameters.isEmpty, let last = words.last, words.count > 1, !last.isEmpty, "all".hasPrefix(last) {
+            return ["all"]
+        }
+        return parameters.map { parameter in
+            switch parameter {
+            case .string(let text), .address(let text): text
+            case .integer(let value): String(value)
+            case .messageID(let id): MessageID(rawValue: id)?.description ?? String(id, radix: 16)
+            case .envelopeID(let id), .routeID(let id): EnvelopeID(rawValue: id)?.description ?? String(id, radix: 16)
+            }
         }
     }
 }

@@ -29,75 +29,92 @@ public enum Daemon {
             throw StartError(description: error.description)
         }
         let queue = FSQueue(directory: options.queueDirectory)
-        let queued: [QueuedEnvelope]
+        let scan: QueueScan
         do {
             try makeDirectory(parentOf: options.socketPath)
-            queued = try await queue.loadAll().envelopes
+            try makeDirectory(parentOf: options.controlSocketPath)
+            scan = try await queue.loadAll()
         } catch {
             throw StartError(description: "queue \(options.queueDirectory): \(error)")
         }
+        for (path, reason) in scan.corrupt { logger.warning("warn: queue: moved aside \(path): \(reason)") }
         let store = ConfigurationStore(configuration)
-        let services = ReceiveServices(store: store, queue: queue, limits: options.limits, logger: logger) { _ in }
-        let listeners = try await bindListeners(configuration, options: options, services: services, logger: logger)
-        try Privileges.dropIfRoot(to: options.user, owning: [options.queueDirectory])
-        logger.info("info: Tern \(ServerDefaults.version) starting: \(listeners.count) listeners, \(queued.count) envelopes in queue")
+        let agents = DeliveryAgents(logger: logger)
+        let handOff = Locked<Scheduler?>(nil)
+        let onCommit: @Sendable (CommittedMessage) async -> Void = { committed in
+            await handOff.withLock { $0 }?.add(committed)
+        }
+        let scheduler = Scheduler(
+            queue: queue, agents: { agents.agent(for: $0) },
+            bounces: DaemonBounceSubmitter(store: store, queue: queue, logger: logger, onCommit: onCommit),
+            reportingHost: configuration.localHost.serverName,
+            settings: SchedulerSettings(globals: configuration.config.options), logger: logger)
+        handOff.withLock { $0 = scheduler }
+        await scheduler.load(scan.envelopes)
+        for paused in options.paused {
+            if let deliveryClass = DeliveryClass(rawValue: paused) { await scheduler.pause(deliveryClass) }
+        }
 
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: ListenerService(listeners: listeners, logger: logger))],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
-        try await group.run()
-        logger.info("info: Tern exiting")
-    }
-
-    static func bindListeners(_ configuration: RunningConfiguration, options: DaemonOptions,
-        services: ReceiveServices, logger: Logger) async throws -> [SMTPListener]
-    {
+        let services = ReceiveServices(store: store, queue: queue, limits: options.limits, logger: logger,
+            onCommit: onCommit)
+        let listeners = ListenerSet(services: services, portMap: options.portMap, logger: logger)
         let endpoints: [ListenerEndpoint]
         do {
             endpoints = try ListenerPlan.endpoints(for: configuration)
         } catch {
             throw StartError(description: error.description)
         }
-        var listeners: [SMTPListener] = []
-        var contexts: [String: NIOSSLContext] = [:]
+        try await listeners.apply(endpoints)
+        let socket = try await bindLocalSocket(configuration, options: options, services: services, logger: logger)
+        let runtime = DaemonRuntime(options: options, store: store, queue: queue, services: services,
+            scheduler: scheduler, listeners: listeners, logger: logger)
+        let control: ControlServer
         do {
-            for endpoint in endpoints {
-                var context: NIOSSLContext?
-                if let tls = endpoint.tls {
-                    let key = "\(tls)"
-                    if contexts[key] == nil { contexts[key] = try TLSContextFactory.makeServerContext(tls) }
-                    context = contexts[key]
-                }
-                let port = options.portMap[endpoint.port] ?? endpoint.port
-                let policy = ReceivePolicy(listener: endpoint.listener, services: services)
-                do {
-                    listeners.append(try await SMTPListener.bind(host: endpoint.address, port: port,
-                        configuration: endpoint.session, tlsContext: context, policy: policy, logger: logger))
-                } catch let error as IOError {
-                    throw StartError(description:
-                        "listen on \(endpoint.displayName): \(String(cString: strerror(error.errnoCode)))")
-                } catch {
-                    throw StartError(description: "listen on \(endpoint.displayName): \(error)")
-                }
-            }
-            var local = SMTPSessionConfiguration(serverName: configuration.localHost.serverName)
-            local.addsMissingHeaders = true
-            local.dsn = !(configuration.config.socketListener?.noDSN ?? false)
-            local.maskSource = configuration.config.socketListener?.maskSource ?? false
-            let socketPolicy = ReceivePolicy(listener: .init(interface: "socket"), services: services)
-            do {
-                listeners.append(try await SMTPListener.bind(unixSocket: options.socketPath, configuration: local,
-                    policy: socketPolicy, logger: logger))
-            } catch {
-                throw StartError(description: "socket \(options.socketPath): \(error)")
-            }
-            chmod(options.socketPath, 0o666)
+            control = try await ControlServer.bind(path: options.controlSocketPath, responder: DaemonControl(runtime: runtime))
         } catch {
-            for listener in listeners { try? await listener.close() }
+            await listeners.closeAll()
+            try? await socket.close()
+            throw StartError(description: "control socket \(options.controlSocketPath): \(error)")
+        }
+        if options.paused.contains("smtp") { await listeners.setAccepting(false) }
+        do {
+            try Privileges.dropIfRoot(to: options.user, owning: [options.queueDirectory])
+        } catch {
+            await listeners.closeAll()
+            try? await socket.close()
+            await control.close()
             throw error
         }
-        return listeners
+        let listenerCount = await listeners.count
+        logger.info("info: Tern \(ServerDefaults.version) starting: \(listenerCount) listeners, \(scan.envelopes.count) envelopes in queue")
+
+        let group = ServiceGroup(configuration: .init(
+            services: [
+                .init(service: ListenerService(runtime: runtime, socket: socket, control: control)),
+                .init(service: scheduler, successTerminationBehavior: .gracefullyShutdownGroup),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+        logger.info("info: Tern exiting")
+    }
+
+    static func bindLocalSocket(_ configuration: RunningConfiguration, options: DaemonOptions,
+        services: ReceiveServices, logger: Logger) async throws -> SMTPListener
+    {
+        var local = SMTPSessionConfiguration(serverName: configuration.localHost.serverName)
+        local.addsMissingHeaders = true
+        local.dsn = !(configuration.config.socketListener?.noDSN ?? false)
+        local.maskSource = configuration.config.socketListener?.maskSource ?? false
+        let policy = ReceivePolicy(listener: .init(interface: "socket"), services: services)
+        do {
+            let listener = try await SMTPListener.bind(unixSocket: options.socketPath, configuration: local,
+                policy: policy, logger: logger)
+            chmod(options.socketPath, 0o666)
+            return listener
+        } catch {
+            throw StartError(description: "socket \(options.socketPath): \(error)")
+        }
     }
 
     static func makeDirectory(parentOf path: String) throws {
@@ -109,13 +126,24 @@ public enum Daemon {
     }
 }
 
-/// Keeps the listeners open until shutdown, then stops accepting; sessions in progress finish on their own.
+/// Keeps the listeners open until shutdown, reloading on SIGHUP; then stops accepting and tells the scheduler
+/// to finish (deliveries in flight record their outcomes first). Sessions in progress end on their own.
 struct ListenerService: Service {
-    let listeners: [SMTPListener]
-    let logger: Logger
+    let runtime: DaemonRuntime
+    let socket: SMTPListener
+    let control: ControlServer
 
     func run() async throws {
-        try? await gracefulShutdown()
-        for listener in listeners { try? await listener.close() }
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await _ in hangups { _ = await runtime.reload() }
+            }
+            try? await gracefulShutdown()
+            group.cancelAll()
+        }
+        await runtime.listeners.closeAll()
+        try? await socket.close()
+        await control.close()
     }
 }

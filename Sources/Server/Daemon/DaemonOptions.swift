@@ -10,6 +10,8 @@ public struct DaemonOptions: Sendable {
     public var queueDirectory: String = FSQueue.defaultDirectory
     /// `--socket`: the local socket (sendmail, smtpctl).
     public var socketPath: String = DaemonOptions.defaultSocketPath
+    /// `--control-socket`: where smtpctl reaches the daemon.
+    public var controlSocketPath: String = ControlClient.defaultSocketPath
     /// `--user`: the unprivileged user the daemon becomes after binding, when started as root.
     public var user: String = DaemonOptions.defaultUser
     /// `--port-map 25=2525`: bind another port than the configured one (tests run the seed's file on high ports).

@@ -15,13 +15,24 @@ public struct SMTPDLogHandler: LogHandler {
         case syslog
     }
 
-    public var logLevel: Logger.Level
+    /// `smtpctl log verbose|brief` flips this for every logger at once.
+    static let verboseSwitch = Locked(false)
+
+    public static var isVerbose: Bool {
+        get { verboseSwitch.withLock { $0 } }
+        set { verboseSwitch.withLock { $0 = newValue } }
+    }
+
+    public var logLevel: Logger.Level {
+        get { Self.isVerbose ? .debug : .info }
+        set { Self.isVerbose = newValue <= .debug }
+    }
     public var metadata: Logger.Metadata = [:]
     let destination: Destination
 
     public init(destination: Destination, verbose: Bool) {
         self.destination = destination
-        self.logLevel = verbose ? .debug : .info
+        if verbose { Self.isVerbose = true }
     }
 
     /// Opens syslog once, before the first line.

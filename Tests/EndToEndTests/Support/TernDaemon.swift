@@ -9,6 +9,7 @@ final class TernDaemon {
 
     var queueDirectory: String { folder.appendingPathComponent("queue").path }
     var socketPath: String { folder.appendingPathComponent("smtpd.sock").path }
+    var controlSocketPath: String { folder.appendingPathComponent("control.sock").path }
 
     /// Starts smtpd on `configuration` (written to smtpd.conf in the folder; `@DIR@` stands for the folder)
     /// and waits until every port in `waitForPorts` accepts connections.
@@ -30,7 +31,7 @@ final class TernDaemon {
         FileManager.default.createFile(atPath: logURL.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: TernBinaries.smtpd)
         process.arguments = ["-d", "-f", configPath, "--queue-dir", queueDirectory, "--socket", socketPath,
-            "--no-reverse-dns"] + (getuid() == 0 ? ["--user", "root"] : []) + extraArguments
+            "--control-socket", controlSocketPath, "--no-reverse-dns"] + (getuid() == 0 ? ["--user", "root"] : []) + extraArguments
         let log = try FileHandle(forWritingTo: logURL)
         process.standardOutput = log
         process.standardError = log
@@ -59,6 +60,11 @@ final class TernDaemon {
             usleep(50_000)
         }
         return log.contains(text)
+    }
+
+    /// `smtpctl ARGUMENTS` against this daemon.
+    func smtpctl(_ arguments: [String]) throws -> ProcessResult {
+        try ProcessRunner.run(TernBinaries.smtpctl, arguments, environment: ["TERN_CONTROL_SOCKET": controlSocketPath])
     }
 
     func stop() {
