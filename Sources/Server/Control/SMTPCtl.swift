@@ -98,3 +98,17 @@ enum FileDescriptorWriter {
         }
     }
 }
+
+public enum StandardInput {
+    /// Everything on standard input, up to end of file.
+    public static func readAll() -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = read(0, &chunk, chunk.count)
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { return bytes }
+            bytes += chunk[0..<count]
+        }
+    }
+}

@@ -91,7 +91,7 @@ public enum Daemon {
         let group = ServiceGroup(configuration: .init(
             services: [
                 .init(service: ListenerService(runtime: runtime, socket: socket, control: control)),
-                .init(service: scheduler, successTerminationBehavior: .gracefullyShutdownGroup),
+                .init(service: SchedulerService(scheduler: scheduler), successTerminationBehavior: .gracefullyShutdownGroup),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
@@ -145,5 +145,14 @@ struct ListenerService: Service {
         await runtime.listeners.closeAll()
         try? await socket.close()
         await control.close()
+    }
+}
+
+/// The scheduler until shutdown: cancelling its run lets the deliveries in flight record their outcomes first.
+struct SchedulerService: Service {
+    let scheduler: Scheduler
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown { await scheduler.run() }
     }
 }
