@@ -82,6 +82,8 @@ struct SeqPacketSocket: Sendable {
                 }
             }
         }
+        // A peer that closed with records still unread shows as a reset: for us, too, it has simply gone.
+        if count < 0 && code == ECONNRESET { return nil }
         guard count >= 0 else { throw Failure(operation: "recvmsg", code: code) }
         let passed = Self.descriptor(in: control, length: header.msg_controllen)
         if count == 0 && passed == nil { return nil }

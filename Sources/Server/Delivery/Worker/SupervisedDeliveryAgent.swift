@@ -11,9 +11,11 @@ import Glibc
 /// Start it with `launch` while the daemon is still root, before it drops its privileges; afterwards it needs
 /// none. Requests and replies are records on one socket to the supervisor; the queued body travels as an open
 /// descriptor, so the worker can read the daemon's 0600 file without any other right to it.
-public final class SupervisedDeliveryAgent: DeliveryAgent, @unchecked Sendable {
+public final class SupervisedDeliveryAgent: DeliveryAgent, OneByOneDeliveryAgent, @unchecked Sendable {
     private let socket: SeqPacketSocket
     private let supervisor: pid_t
+    /// For tests: the supervisor process.
+    var supervisorProcessID: pid_t { supervisor }
     private let logger: Logger
     /// Blocking sends happen here, in order, never on the caller's executor.
     private let sendQueue = DispatchQueue(label: "tern.delivery-supervisor.send")
@@ -59,18 +61,6 @@ public final class SupervisedDeliveryAgent: DeliveryAgent, @unchecked Sendable {
         thread.start()
     }
 
-    public func deliver(_ envelopes: [QueuedEnvelope], body: MessageBody) async -> [DeliveryOutcome] {
-        var outcomes: [DeliveryOutcome] = []
-        for envelope in envelopes {
-            guard let delivery = LocalDelivery(envelope) else {
-                outcomes.append(.permanentFailure("not a local delivery: method \(envelope.method)"))
-                continue
-            }
-            outcomes.append(await deliver(delivery, body: body))
-        }
-        return outcomes
-    }
-
     /// One delivery through the supervisor.
     func deliver(_ delivery: LocalDelivery, body: MessageBody) async -> DeliveryOutcome {
         await withCheckedContinuation { continuation in
@@ -91,6 +81,12 @@ public final class SupervisedDeliveryAgent: DeliveryAgent, @unchecked Sendable {
             sendQueue.sync {
                 do {
                     try socket.send(try request.record().encoded(), attaching: body.descriptor)
+                } catch let failure as SeqPacketSocket.Failure where failure.code == EPIPE {
+                    let reason = state.withLock { state in
+                        state.closedReason = state.closedReason ?? Self.exitedReason
+                        return state.closedReason!
+                    }
+                    finish(id, .temporaryFailure(reason))
                 } catch {
                     finish(id, .temporaryFailure("delivery supervisor: \(error)"))
                 }
@@ -99,6 +95,8 @@ public final class SupervisedDeliveryAgent: DeliveryAgent, @unchecked Sendable {
     }
 
     deinit { socket.close() }
+
+    private static let exitedReason = "delivery supervisor exited"
 
     /// Closes the connection: the supervisor stops its workers (which finish what they are doing) and exits.
     /// Deliveries still waiting fail temporarily.
@@ -112,7 +110,7 @@ public final class SupervisedDeliveryAgent: DeliveryAgent, @unchecked Sendable {
     }
 
     private func readReplies() {
-        var reason = "delivery supervisor exited"
+        var reason = Self.exitedReason
         while true {
             do throws(SeqPacketSocket.Failure) {
                 guard let (bytes, descriptor) = try socket.receive() else { break }
@@ -130,7 +128,7 @@ public final class SupervisedDeliveryAgent: DeliveryAgent, @unchecked Sendable {
         }
         logger.warning("warn: \(reason)")
         let waiting = state.withLock { state in
-            state.closedReason = reason
+            state.closedReason = state.closedReason ?? reason
             defer { state.waiting.removeAll() }
             return state.waiting
         }
