@@ -149,6 +149,41 @@ struct SupervisedDeliveryTests {
         #expect(next == [.delivered("Delivered")])
     }
 
+    @Test("an mbox worker may take the dotlock in a group-writable spool, as Debian's /var/mail (root:mail 2775)",
+        .enabled(if: isRoot))
+    func mboxInSpool() async throws {
+        let dir = TemporaryMailDirectory()
+        let nobody = try SystemAccount.named("nobody").get()
+        let mailGroup = try #require(getgrnam("mail")).pointee.gr_gid
+        let spool = dir.path + "/mail"
+        try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: false)
+        #expect(chown(spool, 0, mailGroup) == 0)
+        #expect(chmod(spool, 0o2775) == 0)
+        let message = TestMessageBody("Subject: spool\n\nbody\n", in: dir)
+        let agent = try SupervisedDeliveryAgent.launch(executable: try testHost(), logger: Logger(label: "test"))
+        defer { agent.shutdown() }
+
+        let outcomes = await agent.deliver(
+            [envelope("mbox", target: spool + "/nobody", user: "nobody"), envelope("mbox", target: spool + "/nobody", user: "nobody")],
+            body: message.body)
+        #expect(outcomes == [.delivered("Delivered"), .delivered("Delivered")])
+        var info = stat()
+        #expect(stat(spool + "/nobody", &info) == 0)
+        #expect(info.st_uid == nobody.uid)
+        #expect(info.st_gid == nobody.gid)
+        #expect(info.st_mode & 0o777 == 0o600)
+        #expect(!FileManager.default.fileExists(atPath: spool + "/nobody.lock"))
+        let runs = workers(of: agent.supervisorProcessID)
+        #expect(runs.count == 1)
+        if let worker = runs.first {
+            let status = (try? String(contentsOfFile: "/proc/\(worker.pid)/status", encoding: .utf8)) ?? ""
+            let groups = status.split(separator: "\n").first { $0.hasPrefix("Groups:") } ?? ""
+            #expect(groups.split(separator: "\t").last?.split(separator: " ").contains("\(mailGroup)") == true)
+        }
+        let subjects = try MboxDeliveryTests().readWithPython(spool + "/nobody").map { $0["subject"] }
+        #expect(subjects == ["spool", "spool"])
+    }
+
     @Test("when the supervisor is gone, deliveries fail temporarily rather than hang")
     func supervisorGone() async throws {
         let dir = TemporaryMailDirectory()
