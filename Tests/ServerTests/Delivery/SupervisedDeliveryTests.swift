@@ -160,7 +160,8 @@ struct SupervisedDeliveryTests {
         #expect(chown(spool, 0, mailGroup) == 0)
         #expect(chmod(spool, 0o2775) == 0)
         let message = TestMessageBody("Subject: spool\n\nbody\n", in: dir)
-        let agent = try SupervisedDeliveryAgent.launch(executable: try testHost(), logger: Logger(label: "test"))
+        let agent = try SupervisedDeliveryAgent.launch(
+            executable: try testHost(), mailSpool: spool, logger: Logger(label: "test"))
         defer { agent.shutdown() }
 
         let outcomes = await agent.deliver(

@@ -101,16 +101,44 @@ struct WorkerProtocolTests {
         #expect(WorkerIdentity(arguments: ArraySlice(noGroups.arguments)) == noGroups)
     }
 
-    @Test("unknown users and root never get a worker")
+    @Test("unknown users and root never get a worker, except root's own mailbox in the spool")
     func identityRefusals() {
+        let refused = LocalDeliveryError.permanent("MDA not allowed to deliver to: root")
         #expect(throws: LocalDeliveryError.permanent("user 'no-such-user-tern' does not exist on this system")) {
-            try WorkerIdentity.forDelivery(localDelivery(.maildir, target: "/tmp/x", user: "no-such-user-tern"))
+            try WorkerIdentity.forDelivery(
+                localDelivery(.maildir, target: "/tmp/x", user: "no-such-user-tern"), mailSpool: "/var/mail")
         }
-        #expect(throws: LocalDeliveryError.permanent("MDA not allowed to deliver to: root")) {
-            try WorkerIdentity.forDelivery(localDelivery(.mda, target: "true", user: "root"))
+        #expect(throws: refused) {
+            try WorkerIdentity.forDelivery(localDelivery(.mda, target: "true", user: "root"), mailSpool: "/var/mail")
         }
-        #expect(throws: Never.self) {
-            try WorkerIdentity.forDelivery(localDelivery(.mbox, target: "/var/mail/root", user: "root"))
+        #expect(throws: refused) {
+            try WorkerIdentity.forDelivery(localDelivery(.mbox, target: "/etc/passwd", user: "root"), mailSpool: "/var/mail")
         }
+        #expect(throws: refused) {
+            try WorkerIdentity.forDelivery(localDelivery(.mbox, target: "/var/mail/bob", user: "root"), mailSpool: "/var/mail")
+        }
+        let identity = try? WorkerIdentity.forDelivery(
+            localDelivery(.mbox, target: "/var/mail/root", user: "root"), mailSpool: "/var/mail")
+        #expect(identity?.uid == 0)
+    }
+
+    /// Only root may give a folder a group it is not in.
+    @Test("only an mbox delivery into the spool lends the spool's group", .enabled(if: geteuid() == 0))
+    func spoolGroup() throws {
+        let dir = TemporaryMailDirectory()
+        let spool = dir.path + "/spool"
+        try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: false)
+        #expect(chmod(spool, 0o2775) == 0)
+        let group: gid_t = 12345
+        try #require(chown(spool, geteuid(), group) == 0)
+        let user = SystemAccount.named("nobody")
+        let name = (try? user.get().name) ?? currentUserName()
+        let mbox = try WorkerIdentity.forDelivery(localDelivery(.mbox, target: spool + "/" + name, user: name), mailSpool: spool)
+        #expect(mbox.groups.contains(group))
+        let elsewhere = try WorkerIdentity.forDelivery(
+            localDelivery(.mbox, target: spool + "/" + name, user: name), mailSpool: "/var/mail")
+        #expect(!elsewhere.groups.contains(group))
+        let file = try WorkerIdentity.forDelivery(localDelivery(.file, target: spool + "/" + name, user: name), mailSpool: spool)
+        #expect(!file.groups.contains(group))
     }
 }

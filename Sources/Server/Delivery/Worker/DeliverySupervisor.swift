@@ -17,6 +17,8 @@ final class DeliverySupervisor {
     private let daemon: SeqPacketSocket
     private let executable: String
     private let idleTimeout: Double
+    /// The system mailbox folder (`/var/mail`), whose group mbox workers may get.
+    private let mailSpool: String
     private var workers: [WorkerIdentity: Worker] = [:]
 
     private struct Worker {
@@ -26,10 +28,11 @@ final class DeliverySupervisor {
         var idleSince: Double
     }
 
-    init(daemon: SeqPacketSocket, executable: String, idleTimeout: Double) {
+    init(daemon: SeqPacketSocket, executable: String, idleTimeout: Double, mailSpool: String) {
         self.daemon = daemon
         self.executable = executable
         self.idleTimeout = idleTimeout
+        self.mailSpool = mailSpool
     }
 
     func run() {
@@ -78,7 +81,7 @@ final class DeliverySupervisor {
         }
         let identity: WorkerIdentity
         do throws(LocalDeliveryError) {
-            identity = try WorkerIdentity.forDelivery(request.delivery)
+            identity = try WorkerIdentity.forDelivery(request.delivery, mailSpool: mailSpool)
         } catch {
             answer(request.id, error.outcome)
             return true

@@ -11,10 +11,12 @@ public enum DeliveryWorkerProcess {
     static let workerFlag = "--tern-delivery-worker"
     /// Where a supervisor or worker finds its socket.
     static let socketDescriptor: Int32 = 3
+    /// Where `mbox` deliveries go (RuleEngine's DeliveryPlanner writes `/var/mail/USER`).
+    public static let defaultMailSpool = "/var/mail"
 
     /// Runs the supervisor or a worker and exits when `arguments` ask for one; returns at once otherwise.
     ///
-    /// - `smtpd --tern-delivery-supervisor <idle seconds>`: the root supervisor (`DeliverySupervisor`);
+    /// - `smtpd --tern-delivery-supervisor <idle seconds> <mail spool>`: the root supervisor (`DeliverySupervisor`);
     /// - `smtpd --tern-delivery-worker <uid> <gid> <groups>`: becomes that identity, then serves deliveries
     ///   (`DeliveryWorker`) until its socket closes.
     public static func runIfRequested(_ arguments: [String] = CommandLine.arguments) {
@@ -24,7 +26,10 @@ public enum DeliveryWorkerProcess {
         case supervisorFlag:
             prepareProcess()
             let idle = arguments.count > 2 ? Double(arguments[2]) ?? 60 : 60
-            DeliverySupervisor(daemon: socket, executable: ProcessSpawner.currentExecutable, idleTimeout: idle).run()
+            let spool = arguments.count > 3 ? arguments[3] : defaultMailSpool
+            DeliverySupervisor(
+                daemon: socket, executable: ProcessSpawner.currentExecutable, idleTimeout: idle, mailSpool: spool
+            ).run()
             exit(0)
         case workerFlag:
             guard let identity = WorkerIdentity(arguments: arguments.dropFirst(2)) else {

@@ -33,8 +33,10 @@ public final class SupervisedDeliveryAgent: DeliveryAgent, OneByOneDeliveryAgent
     /// - Parameters:
     ///   - executable: the smtpd binary; by default this process's own.
     ///   - workerIdleTimeout: seconds a worker may sit idle before it is stopped.
+    ///   - mailSpool: the system mailbox folder; only mbox deliveries there may take its group for the dotlock.
     public static func launch(
-        executable: String? = nil, workerIdleTimeout: Double = 60, logger: Logger
+        executable: String? = nil, workerIdleTimeout: Double = 60,
+        mailSpool: String = DeliveryWorkerProcess.defaultMailSpool, logger: Logger
     ) throws -> SupervisedDeliveryAgent {
         let (ours, theirs) = try SeqPacketSocket.pair()
         defer { theirs.close() }
@@ -42,7 +44,7 @@ public final class SupervisedDeliveryAgent: DeliveryAgent, OneByOneDeliveryAgent
         do {
             pid = try ProcessSpawner.spawn(
                 executable ?? ProcessSpawner.currentExecutable,
-                arguments: [DeliveryWorkerProcess.supervisorFlag, String(workerIdleTimeout)],
+                arguments: [DeliveryWorkerProcess.supervisorFlag, String(workerIdleTimeout), mailSpool],
                 environment: ["PATH=\(CommandEnvironment.defaultPath)"],
                 descriptors: [DeliveryWorkerProcess.socketDescriptor: theirs.descriptor])
         } catch {

@@ -13,26 +13,33 @@ struct WorkerIdentity: Hashable, Sendable, CustomStringConvertible {
 
     var description: String { "uid=\(uid) gid=\(gid) groups=\(groups.map(String.init).joined(separator: ","))" }
 
-    /// The worker's identity for a delivery, or why there is none.
+    /// The worker's identity for a delivery, or why there is none. The supervisor asks this for every request,
+    /// and trusts the daemon only this far:
     ///
     /// - An unknown delivery user is a permanent failure (`LocalDeliverer.account`).
-    /// - uid 0 is refused except for mbox, as OpenSMTPD's forkmda refuses it.
-    /// - An mbox delivery also gets the spool folder's group when that group may write there (Debian's /var/mail
-    ///   is `root:mail 2775`): the dotlock `/var/mail/USER.lock` is created in that folder, which is why Debian's
-    ///   mail readers and dotlockfile are set-group-id `mail`. The worker gains nothing else: other users' mailboxes
-    ///   are 0600 (or 0660 with their own group).
-    static func forDelivery(_ delivery: LocalDelivery) throws(LocalDeliveryError) -> WorkerIdentity {
+    /// - uid 0 is refused, as OpenSMTPD's forkmda refuses it, except for root's own mailbox `<spool>/root`.
+    /// - An mbox delivery into the mail spool also gets the spool's group when that group may write there
+    ///   (Debian's /var/mail is `root:mail 2775`): the dotlock `/var/mail/USER.lock` is created in that folder,
+    ///   which is why Debian's mail readers and dotlockfile are set-group-id `mail`. The worker gains nothing else:
+    ///   other users' mailboxes are 0600 (or 0660 with their own group). Other folders never lend their group.
+    static func forDelivery(_ delivery: LocalDelivery, mailSpool: String) throws(LocalDeliveryError)
+        -> WorkerIdentity
+    {
         let account = try LocalDeliverer.account(for: delivery)
-        if account.uid == 0 && LocalDeliverer.refusesRoot(delivery.method) {
+        let intoSpool = delivery.method == .mbox && folder(of: delivery.target) == mailSpool
+        if account.uid == 0 && !(intoSpool && delivery.target == mailSpool + "/" + account.name) {
             throw .permanent("MDA not allowed to deliver to: \(delivery.user)")
         }
         var groups = supplementaryGroups(of: account)
-        if delivery.method == .mbox, let spoolGroup = writableGroup(ofFolderOf: delivery.target),
-            !groups.contains(spoolGroup)
-        {
+        if intoSpool, let spoolGroup = writableGroup(of: mailSpool), !groups.contains(spoolGroup) {
             groups.append(spoolGroup)
         }
         return WorkerIdentity(uid: account.uid, gid: account.gid, groups: groups.sorted())
+    }
+
+    private static func folder(of path: String) -> String? {
+        guard let slash = path.lastIndex(of: "/") else { return nil }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
     /// getgrouplist(3): the primary group and every group listing the user.
@@ -49,12 +56,9 @@ struct WorkerIdentity: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    private static func writableGroup(ofFolderOf path: String) -> gid_t? {
-        guard let slash = path.lastIndex(of: "/") else { return nil }
+    private static func writableGroup(of folder: String) -> gid_t? {
         var info = stat()
-        guard stat(slash == path.startIndex ? "/" : String(path[..<slash]), &info) == 0,
-            info.st_mode & S_IWGRP != 0, info.st_gid != 0
-        else { return nil }
+        guard stat(folder, &info) == 0, info.st_mode & S_IWGRP != 0, info.st_gid != 0 else { return nil }
         return info.st_gid
     }
 
