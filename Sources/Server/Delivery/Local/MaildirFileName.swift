@@ -69,9 +69,11 @@ struct MaildirFileName: Hashable, CustomStringConvertible {
     }
 
     private static func hostName() -> String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
-        let name = String(cString: buffer)
+        var buffer = [UInt8](repeating: 0, count: 256)
+        guard buffer.withUnsafeMutableBytes({ gethostname($0.baseAddress!, $0.count - 1) }) == 0 else {
+            return "localhost"
+        }
+        let name = String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
         return name.isEmpty ? "localhost" : name
     }
 

@@ -68,11 +68,10 @@ enum ProcessSpawner {
 
     /// The executable of this process, for starting the supervisor and workers from the same binary.
     static var currentExecutable: String {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = buffer.withUnsafeMutableBytes { readlink("/proc/self/exe", $0.baseAddress!, $0.count - 1) }
         guard count > 0 else { return CommandLine.arguments[0] }
-        buffer[count] = 0
-        return String(cString: buffer)
+        return String(decoding: buffer[..<count], as: UTF8.self)
     }
 
     /// glibc's posix_spawn_file_actions_addchdir_np (2.29), which Swift's Glibc module does not import.
