@@ -76,8 +76,8 @@ public struct LocalDeliverer: Sendable {
             try mbox.deliver(message, to: delivery.target, sender: delivery.sender, dotLock: false)
         case .mda, .pipe:
             let home = delivery.homeDirectory(of: account)
-            // As OpenSMTPD: start in the home directory, or in / when there is none.
-            let directory = QueueFileSystem().isDirectory(home) ? home : "/"
+            // As OpenSMTPD: start in the home directory, or in / when it is missing or closed to the user.
+            let directory = QueueFileSystem().isDirectory(home) && access(home, X_OK) == 0 ? home : "/"
             try command.run(
                 delivery.target, message: message,
                 environment: CommandEnvironment.variables(for: delivery, home: home), workingDirectory: directory)

@@ -4,15 +4,20 @@ protocol OneByOneDeliveryAgent: DeliveryAgent {
 }
 
 extension OneByOneDeliveryAgent {
+    /// Delivers the envelopes concurrently (they are independent; the locks of a shared mailbox order them) and
+    /// returns the outcomes in the envelopes' order.
     public func deliver(_ envelopes: [QueuedEnvelope], body: MessageBody) async -> [DeliveryOutcome] {
-        var outcomes: [DeliveryOutcome] = []
-        for envelope in envelopes {
-            guard let delivery = LocalDelivery(envelope) else {
-                outcomes.append(.permanentFailure("not a local delivery: method \(envelope.method)"))
-                continue
+        await withTaskGroup(of: (Int, DeliveryOutcome).self) { group in
+            for (index, envelope) in envelopes.enumerated() {
+                guard let delivery = LocalDelivery(envelope) else {
+                    group.addTask { (index, .permanentFailure("not a local delivery: method \(envelope.method)")) }
+                    continue
+                }
+                group.addTask { (index, await deliver(delivery, body: body)) }
             }
-            outcomes.append(await deliver(delivery, body: body))
+            var outcomes = [DeliveryOutcome?](repeating: nil, count: envelopes.count)
+            for await (index, outcome) in group { outcomes[index] = outcome }
+            return outcomes.map { $0! }
         }
-        return outcomes
     }
 }

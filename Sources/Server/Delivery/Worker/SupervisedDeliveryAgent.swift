@@ -17,7 +17,7 @@ public final class SupervisedDeliveryAgent: DeliveryAgent, OneByOneDeliveryAgent
     /// For tests: the supervisor process.
     var supervisorProcessID: pid_t { supervisor }
     private let logger: Logger
-    /// Blocking sends happen here, in order, never on the caller's executor.
+    /// Blocking sends happen here, in order, never on the caller's executor (the cooperative pool).
     private let sendQueue = DispatchQueue(label: "tern.delivery-supervisor.send")
     private let state = Locked(State())
 
@@ -78,9 +78,9 @@ public final class SupervisedDeliveryAgent: DeliveryAgent, OneByOneDeliveryAgent
             }
             guard let id else { return }
             let request = DeliveryRequest(id: id, delivery: delivery, messageID: body.messageID, size: body.size)
-            // The descriptor is duplicated into the supervisor by sendmsg itself, before this call returns to
-            // the caller, which still owns (and may close) its own.
-            sendQueue.sync {
+            // sendmsg duplicates the descriptor into the supervisor. The caller keeps its own open until this
+            // delivery's outcome arrives, which is after the send, so sending later, off this thread, is safe.
+            sendQueue.async { [self] in
                 do {
                     try socket.send(try request.record().encoded(), attaching: body.descriptor)
                 } catch let failure as SeqPacketSocket.Failure where failure.code == EPIPE {
