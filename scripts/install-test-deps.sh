@@ -6,6 +6,8 @@
 #   opensmtpd-extras  its table-* backends (the probes were recorded with them: `table t sqlite:...` is OK)
 #   iproute2, util-linux, python3
 #                     the corpus fixture: `ip`, `unshare`, and the stub generator scripts/compat/stubs.py
+#   dovecot-core      doveadm, which reads back the maildir files Tern's delivery workers write
+#                     (Tests/ServerTests/Delivery/DovecotReadBackTests.swift); its service is never started
 #   openssl, ca-certificates, netbase
 #                     test keys and certificates, /etc/ssl/certs/ca-certificates.crt and /etc/services,
 #                     which several probes name
@@ -15,7 +17,7 @@
 # the script checks that the install left no OpenSMTPD daemon running (and stops one if it did).
 set -euo pipefail
 
-packages=(opensmtpd opensmtpd-extras iproute2 util-linux python3 openssl ca-certificates netbase)
+packages=(opensmtpd opensmtpd-extras iproute2 util-linux python3 dovecot-core openssl ca-certificates netbase)
 
 say() { printf 'install-test-deps: %s\n' "$*"; }
 
