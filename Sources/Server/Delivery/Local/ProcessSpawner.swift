@@ -66,13 +66,9 @@ enum ProcessSpawner {
         return pid
     }
 
-    /// The executable of this process, for starting the supervisor and workers from the same binary.
-    static var currentExecutable: String {
-        var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
-        let count = buffer.withUnsafeMutableBytes { readlink("/proc/self/exe", $0.baseAddress!, $0.count - 1) }
-        guard count > 0 else { return CommandLine.arguments[0] }
-        return String(decoding: buffer[..<count], as: UTF8.self)
-    }
+    /// This process's own executable, for starting the supervisor and workers from the same binary. The kernel's
+    /// link still starts it after a package upgrade replaced (and so unlinked) the file.
+    static let currentExecutable = "/proc/self/exe"
 
     /// glibc's posix_spawn_file_actions_addchdir_np (2.29), which Swift's Glibc module does not import.
     private typealias AddChdir = @convention(c) (
