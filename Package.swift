@@ -56,7 +56,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
-            exclude: ["Queue/README.md"],
+            exclude: ["Queue/README.md", "Delivery/README.md"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -74,9 +74,20 @@ let package = Package(
         ),
         .testTarget(name: "ConfParserTests", dependencies: ["ConfParser"], swiftSettings: swiftSettings),
         .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine"], swiftSettings: swiftSettings),
+<<<<<<< HEAD
         .testTarget(name: "ServerTests", dependencies: ["Server", "ConfParser"], swiftSettings: swiftSettings),
         // Drives the built smtpd and smtpctl binaries with real clients; no module imported.
         .testTarget(name: "EndToEndTests", swiftSettings: swiftSettings),
+=======
+        .testTarget(
+            name: "ServerTests", dependencies: ["Server", "ConfParser", "DeliveryTestHost"], swiftSettings: swiftSettings
+        ),
+        // The smtpd binary's delivery supervisor/worker roles alone, so that the tests can start real workers.
+        .executableTarget(
+            name: "DeliveryTestHost", dependencies: ["Server"], path: "Tests/DeliveryTestHost",
+            swiftSettings: swiftSettings
+        ),
+>>>>>>> local
         .testTarget(
             name: "TransportTests",
             dependencies: ["Transport", .product(name: "NIOEmbedded", package: "swift-nio")],

@@ -6,6 +6,8 @@
 #   opensmtpd-extras  its table-* backends (the probes were recorded with them: `table t sqlite:...` is OK)
 #   iproute2, util-linux, python3
 #                     the corpus fixture: `ip`, `unshare`, and the stub generator scripts/compat/stubs.py
+#   dovecot-core      doveadm, which reads back the maildir files Tern's delivery workers write
+#                     (Tests/ServerTests/Delivery/DovecotReadBackTests.swift); its service is never started
 #   openssl, ca-certificates, netbase
 #                     test keys and certificates, /etc/ssl/certs/ca-certificates.crt and /etc/services,
 #                     which several probes name
@@ -21,7 +23,8 @@
 # the script checks that the install left no OpenSMTPD daemon running (and stops one if it did).
 set -euo pipefail
 
-packages=(opensmtpd opensmtpd-extras iproute2 util-linux python3 openssl ca-certificates netbase swaks msmtp libnet-ssleay-perl libio-socket-ssl-perl libauthen-sasl-perl)
+packages=(opensmtpd opensmtpd-extras iproute2 util-linux python3 dovecot-core openssl ca-certificates netbase swaks msmtp
+          libnet-ssleay-perl libio-socket-ssl-perl libauthen-sasl-perl)
 
 say() { printf 'install-test-deps: %s\n' "$*"; }
 
