@@ -74,11 +74,6 @@ let package = Package(
         ),
         .testTarget(name: "ConfParserTests", dependencies: ["ConfParser"], swiftSettings: swiftSettings),
         .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine"], swiftSettings: swiftSettings),
-<<<<<<< HEAD
-        .testTarget(name: "ServerTests", dependencies: ["Server", "ConfParser"], swiftSettings: swiftSettings),
-        // Drives the built smtpd and smtpctl binaries with real clients; no module imported.
-        .testTarget(name: "EndToEndTests", swiftSettings: swiftSettings),
-=======
         .testTarget(
             name: "ServerTests", dependencies: ["Server", "ConfParser", "DeliveryTestHost"], swiftSettings: swiftSettings
         ),
@@ -87,7 +82,8 @@ let package = Package(
             name: "DeliveryTestHost", dependencies: ["Server"], path: "Tests/DeliveryTestHost",
             swiftSettings: swiftSettings
         ),
->>>>>>> local
+        // Drives the built smtpd and smtpctl binaries with real clients; no module imported.
+        .testTarget(name: "EndToEndTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "TransportTests",
             dependencies: ["Transport", .product(name: "NIOEmbedded", package: "swift-nio")],

@@ -9,6 +9,14 @@ import Glibc
 
 /// `smtpd [-dFhnv] [-D macro=value] [-f file] [-P system] [-T trace]`, as OpenSMTPD's flags go.
 @main
+enum SMTPDMain {
+    static func main() async {
+        // The delivery supervisor and its workers are this same binary, started with a hidden argument.
+        DeliveryWorkerProcess.runIfRequested(CommandLine.arguments)
+        await SMTPD.main()
+    }
+}
+
 struct SMTPD: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "smtpd",

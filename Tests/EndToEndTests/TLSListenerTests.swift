@@ -19,7 +19,8 @@ struct TLSListenerTests {
             listen on 127.0.0.1 port \(starttls) tls-require pki mx.example.test hostname mx.example.test
             action "local" maildir "@DIR@/mail" virtual { "@example.test" = "\(NSUserName())" }
             match from any for domain "example.test" action "local"
-            """, files: ["mx.crt": certificate, "mx.key": key], waitForPorts: [smtps, starttls])
+            """, files: ["mx.crt": certificate, "mx.key": key], extraArguments: ["-P", "mda"],
+            waitForPorts: [smtps, starttls])
         chmod(daemon.folder.appendingPathComponent("mx.key").path, 0o600)
         return (daemon, smtps, starttls)
     }

@@ -39,7 +39,12 @@ public enum Daemon {
         }
         for (path, reason) in scan.corrupt { logger.warning("warn: queue: moved aside \(path): \(reason)") }
         let store = ConfigurationStore(configuration)
-        let agents = DeliveryAgents(logger: logger)
+        let agents: DeliveryAgents
+        do {
+            agents = try DeliveryAgents(logger: logger)
+        } catch {
+            throw StartError(description: "delivery supervisor: \(error)")
+        }
         let handOff = Locked<Scheduler?>(nil)
         let onCommit: @Sendable (CommittedMessage) async -> Void = { committed in
             await handOff.withLock { $0 }?.add(committed)
@@ -95,7 +100,13 @@ public enum Daemon {
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            agents.shutdown()
+            throw error
+        }
+        agents.shutdown()
         logger.info("info: Tern exiting")
     }
 

@@ -7,8 +7,10 @@ struct SeedServer {
     let smtpPort: Int
     let submissionPort: Int
 
-    /// - Parameter passwd: replaces the seed's passwd table when given.
-    init(passwd: String? = nil) throws {
+    /// - Parameters:
+    ///   - passwd: replaces the seed's passwd table when given.
+    ///   - pausing: `-P` arguments (`mda`, `mta`): the receiving tests pause delivery to look at the queue.
+    init(passwd: String? = nil, pausing: [String] = ["mda", "mta"]) throws {
         let seed = TernBinaries.packageRoot.appendingPathComponent("examples/seed")
         func read(_ name: String) throws -> String {
             try String(contentsOf: seed.appendingPathComponent(name), encoding: .utf8)
@@ -30,7 +32,8 @@ struct SeedServer {
                 "passwd": try passwd ?? read("passwd"),
                 "athome.tld.crt": certificate, "athome.tld.key": key,
             ],
-            extraArguments: ["--port-map", "25=\(smtpPort)", "--port-map", "587=\(submissionPort)"],
+            extraArguments: ["--port-map", "25=\(smtpPort)", "--port-map", "587=\(submissionPort)"]
+                + pausing.flatMap { ["-P", $0] },
             waitForPorts: [smtpPort, submissionPort])
         chmod(daemon.folder.appendingPathComponent("athome.tld.key").path, 0o600)
     }
