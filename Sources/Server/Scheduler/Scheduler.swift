@@ -145,8 +145,14 @@ public actor Scheduler: Service {
         let continuation = wakeUpContinuation
         timer = (deadline, Task {
             guard (try? await clock.sleep(until: deadline)) != nil else { return }
+            self.timerFired(deadline)
             continuation.yield()
         })
+    }
+
+    /// A fired timer is forgotten, so that the next `armTimer` sets a new one even for the same deadline.
+    private func timerFired(_ deadline: Int64) {
+        if timer?.deadline == deadline { timer = nil }
     }
 
     // MARK: Delivering

@@ -4,8 +4,9 @@ import Foundation
 /// mail), started with `-d` so that its log lines land in `log`, stopped with SIGTERM (SIGKILL if it hangs).
 final class TernDaemon {
     let folder: URL
-    let process = Process()
+    private(set) var process = Process()
     private let logURL: URL
+    private let configPath: String
 
     var queueDirectory: String { folder.appendingPathComponent("queue").path }
     var socketPath: String { folder.appendingPathComponent("smtpd.sock").path }
@@ -13,8 +14,10 @@ final class TernDaemon {
 
     /// Starts smtpd on `configuration` (written to smtpd.conf in the folder; `@DIR@` stands for the folder)
     /// and waits until every port in `waitForPorts` accepts connections.
+    /// - Parameter mailOwner: a user to own `mail/` in the folder, where the configurations deliver (when root,
+    ///   deliveries run as the users the configuration names, which must be able to write there).
     init(configuration: String, files: [String: String] = [:], extraArguments: [String] = [],
-        waitForPorts: [Int]) throws
+        mailOwner: String? = nil, waitForPorts: [Int]) throws
     {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("tern-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -24,15 +27,28 @@ final class TernDaemon {
             try text.replacingOccurrences(of: "@DIR@", with: folder.path).write(toFile: path, atomically: true, encoding: .utf8)
             chmod(path, 0o640)
         }
-        let configPath = folder.appendingPathComponent("smtpd.conf").path
+        let mail = folder.appendingPathComponent("mail").path
+        try FileManager.default.createDirectory(atPath: mail, withIntermediateDirectories: true)
+        if let mailOwner, getuid() == 0 {
+            _ = try ProcessRunner.run("/bin/chown", [mailOwner, mail])
+        }
+        configPath = folder.appendingPathComponent("smtpd.conf").path
         try configuration.replacingOccurrences(of: "@DIR@", with: folder.path)
             .write(toFile: configPath, atomically: true, encoding: .utf8)
         logURL = folder.appendingPathComponent("smtpd.log")
         FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        try launch(extraArguments: extraArguments, waitForPorts: waitForPorts)
+    }
+
+    /// Starts smtpd (again) on the same folder, queue and sockets.
+    func launch(extraArguments: [String], waitForPorts: [Int]) throws {
+        process = Process()
         process.executableURL = URL(fileURLWithPath: TernBinaries.smtpd)
         process.arguments = ["-d", "-f", configPath, "--queue-dir", queueDirectory, "--socket", socketPath,
-            "--control-socket", controlSocketPath, "--no-reverse-dns"] + (getuid() == 0 ? ["--user", "root"] : []) + extraArguments
+            "--control-socket", controlSocketPath, "--no-reverse-dns"] + (getuid() == 0 ? ["--user", "root"] : [])
+            + extraArguments
         let log = try FileHandle(forWritingTo: logURL)
+        log.seekToEndOfFile()
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice

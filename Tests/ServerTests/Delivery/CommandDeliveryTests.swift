@@ -35,12 +35,12 @@ struct CommandDeliveryTests {
 
     @Test("exit codes: 75 and 71 are temporary, anything else permanent, with the command's first lines quoted",
         arguments: [
-            ("echo 'try later' >&2; exit 75", DeliveryOutcome.temporaryFailure(#"Error (temporary failure: "try later")"#)),
-            ("exit 71", .temporaryFailure("Error (system resource problem)")),
-            ("echo 'no such mailbox' >&2; exit 67", .permanentFailure(#"Error (user unknown: "no such mailbox")"#)),
+            ("echo 'try later' >&2; exit 75", DeliveryOutcome.temporaryFailure(#"temporary failure: "try later""#)),
+            ("exit 71", .temporaryFailure("system resource problem")),
+            ("echo 'no such mailbox' >&2; exit 67", .permanentFailure(#"user unknown: "no such mailbox""#)),
             ("printf 'first\\n\\tsecond \"q\"\\nthird\\nfourth\\n' >&2; exit 3",
-             .permanentFailure(#"Error (exited with status 3: "first" "\tsecond \"q\"" "third")"#)),
-            ("exit 1", .permanentFailure("Error (exited with status 1)")),
+             .permanentFailure(#"exited with status 3: "first" "\tsecond \"q\"" "third""#)),
+            ("exit 1", .permanentFailure("exited with status 1")),
             ("kill -TERM $$", .temporaryFailure("terminated; signal 15")),
         ])
     func exitCodes(command: String, expected: DeliveryOutcome) {

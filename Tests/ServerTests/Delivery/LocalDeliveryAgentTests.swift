@@ -22,7 +22,7 @@ struct LocalDeliveryAgentTests {
             ], body: message.body)
         #expect(
             outcomes == [
-                .delivered("Delivered"), .delivered("Delivered"), .temporaryFailure("Error (temporary failure)"),
+                .delivered("Delivered"), .delivered("Delivered"), .temporaryFailure("temporary failure"),
                 .permanentFailure("not a local delivery: method relay"),
             ])
         #expect(dir.files(in: "Maildir/new").count == 1)

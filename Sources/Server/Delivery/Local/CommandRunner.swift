@@ -80,12 +80,12 @@ struct CommandRunner {
         return (ChildExit.wait(for: pid), killed)
     }
 
-    /// OpenSMTPD's log form, `Error (user unknown: "…")`, with the first lines rather than the last: the first
-    /// line of an error usually says what went wrong.
+    /// OpenSMTPD's text, `user unknown: "…"` (its log wraps it as `Error (…)`, and so does the scheduler's),
+    /// with the first lines rather than the last: the first line of an error usually says what went wrong.
     static func failureText(status: Int32, output: [String]) -> String {
         let cause = sysexitText(status) ?? "exited with status \(status)"
-        guard !output.isEmpty else { return "Error (\(cause))" }
-        return "Error (\(cause): " + output.map { "\"\($0)\"" }.joined(separator: " ") + ")"
+        guard !output.isEmpty else { return cause }
+        return "\(cause): " + output.map { "\"\($0)\"" }.joined(separator: " ")
     }
 
     /// The strings OpenSMTPD's mda.c gives the sysexits.h codes.
