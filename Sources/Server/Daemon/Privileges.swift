@@ -19,7 +19,9 @@ enum Privileges {
         for path in paths {
             try chownTree(path, uid: uid, gid: gid)
         }
-        guard setgroups(1, [gid]) == 0, setgid(gid) == 0, setuid(uid) == 0 else {
+        // initgroups keeps the user's supplementary groups: `_maildaemons` is how the seed lets the mail
+        // daemons read its 0640 tables again on reload and `update table`.
+        guard initgroups(userName, gid) == 0, setgid(gid) == 0, setuid(uid) == 0 else {
             throw Daemon.StartError(description: "cannot become \(userName): \(String(cString: strerror(errno)))")
         }
         // setuid(2) must have been complete: getting root back would mean the drop did not happen.
