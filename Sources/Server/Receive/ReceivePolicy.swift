@@ -66,20 +66,24 @@ public struct ReceivePolicy: SessionPolicy {
         let id = session.client.sessionIDText
         switch event {
         case .failedCommand(let command, let reply):
-            let result = reply.lines.map { line in
-                "\(reply.code) " + (reply.enhancedCode.map { "\($0) " } ?? "") + line
-            }.joined(separator: " ")
-            logger.info("\(id) smtp failed-command command=\"\(command)\" result=\"\(result)\"")
+            logger.info("\(id) smtp failed-command command=\"\(command)\" result=\"\(Self.logText(reply))\"")
+        case .badInput(let reply):
+            logger.info("\(id) smtp bad-input result=\"\(Self.logText(reply))\"")
         case .tlsEstablished(let tls):
             services.statistics.withLock { $0.tlsSessions += 1 }
-            let cipher = tls.cipher.map { ", cipher=\($0)" } ?? ""
-            let bits = tls.cipherBits.map { ", bits=\($0)" } ?? ""
-            logger.info("\(id) smtp tls ciphers=version=\(tls.version)\(cipher)\(bits)")
+            // OpenSMTPD's tls_to_text: VERSION:CIPHER:BITS. swift-nio-ssl tells the version only.
+            let details = tls.cipher.map { ":\($0):\(tls.cipherBits ?? 0)" } ?? ""
+            logger.info("\(id) smtp tls ciphers=\(tls.version)\(details)")
         case .disconnected(let reason):
             services.sessions.remove(session.client.sessionID, address: session.client.address)
             services.statistics.withLock { $0.activeSessions -= 1 }
             logger.info("\(id) smtp disconnected reason=\(reason)")
         }
+    }
+
+    /// A reply as one log field: the first line, as OpenSMTPD logs the reply it formatted.
+    static func logText(_ reply: SMTPReply) -> String {
+        "\(reply.code) " + (reply.enhancedCode.map { "\($0) " } ?? "") + (reply.lines.first ?? "")
     }
 
     // MARK: Transaction

@@ -12,6 +12,9 @@ public struct SASLLoginServer: Hashable, Sendable {
 
     private var username: String?
 
+    /// Whether the user name was received and the password is awaited.
+    public var awaitsPassword: Bool { username != nil }
+
     public init() {}
 
     /// Starts the exchange.

@@ -4,6 +4,8 @@ public enum SMTPSessionEvent: Hashable, Sendable {
     /// A command got a 4xx or 5xx reply. `command` is the line as received, except that AUTH keeps only its
     /// mechanism (credentials never reach the logs) and the end of a message reads `.` as OpenSMTPD logs it.
     case failedCommand(command: String, reply: SMTPReply)
+    /// Input that broke the protocol (a bare LF, an overlong line): OpenSMTPD's `smtp bad-input`.
+    case badInput(reply: SMTPReply)
     /// The TLS handshake finished (STARTTLS or smtps).
     case tlsEstablished(TLSInfo)
     /// The connection is gone; `reason` is `quit`, `timeout` or `disconnect`, as OpenSMTPD words it.

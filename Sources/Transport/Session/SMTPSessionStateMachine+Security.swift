@@ -36,6 +36,11 @@ extension SMTPSessionStateMachine {
     }
 
     mutating func handleSASLStep(_ step: SASLStep, server: SASLServer) {
+        // OpenSMTPD's log names the SASL stage, never what the client sent in it.
+        switch server {
+        case .plain: commandForLog = "AUTH PLAIN (...)"
+        case .login(let login): commandForLog = login.awaitsPassword ? "AUTH LOGIN (password)" : "AUTH LOGIN (username)"
+        }
         switch step {
         case .challenge(let text):
             send(Replies.challenge(text))

@@ -265,11 +265,15 @@ public struct SMTPSessionStateMachine: Sendable {
 
     /// A framing failure cannot be recovered from: the two sides no longer agree where lines end.
     mutating func framingFailed(_ failure: SMTPLineFramer.Failure, inMessage: Bool) {
+        let reply: SMTPReply
         switch failure {
-        case .bareLineFeed: send(Replies.bareLineFeed(inMessage: inMessage))
-        case .bareCarriageReturn: send(Replies.bareCarriageReturn(inMessage: inMessage))
-        case .lineTooLong: send(inMessage ? Replies.lineTooLong : Replies.commandLineTooLong)
+        case .bareLineFeed: reply = Replies.bareLineFeed(inMessage: inMessage)
+        case .bareCarriageReturn: reply = Replies.bareCarriageReturn(inMessage: inMessage)
+        case .lineTooLong: reply = inMessage ? Replies.lineTooLong : Replies.commandLineTooLong
         }
+        commandForLog = nil
+        output.append(.event(.badInput(reply: reply)))
+        send(reply)
         close()
     }
 

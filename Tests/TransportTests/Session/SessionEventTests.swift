@@ -33,6 +33,32 @@ struct SessionEventTests {
         #expect(failures(actions).map(\.0) == ["AUTH PLAIN"])
     }
 
+    @Test func brokenFramingIsBadInputNotACommand() {
+        var machine = connectedMachine()
+        let actions = machine.receive(Array("NOOP\nQUIT\r\n".utf8))
+        #expect(failures(actions).isEmpty)
+        #expect(actions.contains { if case .event(.badInput(let reply)) = $0 { return reply.code == 500 } else { return false } })
+    }
+
+    @Test func saslStagesAreNamedAsOpenSMTPDNamesThem() {
+        var machine = SMTPSessionStateMachine(
+            configuration: .test { $0.authentication = .optional },
+            client: SMTPClientInfo(address: "192.0.2.1"), tls: TLSInfo(version: "TLSv1.3"))
+        _ = machine.start()
+        _ = machine.answer(.connect(.accept()))
+        _ = machine.receive(Array("EHLO client.example\r\nAUTH LOGIN\r\n".utf8))
+        // A username that is not base64 fails in the username stage; its text never appears.
+        var actions = machine.receive(Array("!!!\r\n".utf8))
+        #expect(failures(actions).map(\.0) == ["AUTH LOGIN (username)"])
+        _ = machine.receive(Array("AUTH LOGIN\r\n".utf8))
+        _ = machine.receive(Array("YmF0bWFu\r\n".utf8))
+        actions = machine.receive(Array("c2VjcmV0\r\n".utf8))
+        #expect(actions.contains(.ask(.authenticate(SASLCredentials(authorizationID: nil, username: "batman",
+            password: Array("secret".utf8))))))
+        actions = machine.answer(.authenticate(.failure))
+        #expect(failures(actions).map(\.0) == ["AUTH LOGIN (password)"])
+    }
+
     @Test func controlBytesAreMasked() {
         #expect(SMTPSessionStateMachine.loggableCommand(ArraySlice(Array("RCPT TO:<a\u{1}b>".utf8))) == "RCPT TO:<a?b>")
     }
