@@ -14,9 +14,10 @@
 #   swaks, msmtp      real SMTP clients for the end-to-end tests of the daemon (Tests/EndToEndTests);
 #   libnet-ssleay-perl, libio-socket-ssl-perl, libauthen-sasl-perl
 #                     what swaks needs for --tls and --auth
+#   fail2ban          fail2ban-regex, to check contrib/fail2ban against log lines Tern really wrote
 #
-# It also creates the system users the end-to-end tests run the seed with: `_tern` (the daemon's unprivileged
-# user) and `_vmail` (the seed's virtual mail owner, home /var/vmail), when they do not exist.
+# It also runs contrib/setup-debian.sh: the users `_tern` (the daemon's unprivileged user) and `_vmail` (the
+# seed's virtual mail owner, home /var/vmail), and the group `_maildaemons`, which the end-to-end tests use.
 #
 # Installing opensmtpd must not start a mail server: a temporary /usr/sbin/policy-rc.d refuses every service
 # start during the install, debconf runs non-interactively with its two questions preseeded, and afterwards
@@ -24,18 +25,14 @@
 set -euo pipefail
 
 packages=(opensmtpd opensmtpd-extras iproute2 util-linux python3 dovecot-core openssl ca-certificates netbase swaks msmtp
-          libnet-ssleay-perl libio-socket-ssl-perl libauthen-sasl-perl)
+          libnet-ssleay-perl libio-socket-ssl-perl libauthen-sasl-perl fail2ban)
 
 say() { printf 'install-test-deps: %s\n' "$*"; }
 
-ensure_users() {
-    [ "$(id -u)" -eq 0 ] || return 0
-    id _tern >/dev/null 2>&1 || useradd --system --no-create-home --home-dir /var/spool/tern \
-        --shell /usr/sbin/nologin _tern
-    id _vmail >/dev/null 2>&1 || useradd --system --no-create-home --home-dir /var/vmail \
-        --shell /usr/sbin/nologin _vmail
-}
-ensure_users
+# The users and folders of contrib/setup-debian.sh, which the end-to-end tests rely on (and so exercise).
+if [ "$(id -u)" -eq 0 ]; then
+    TERN_TABLES="" sh "$(dirname "$0")/../contrib/setup-debian.sh"
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -164,7 +164,7 @@ public final class SMTPServerHandler: ChannelDuplexHandler {
                 wrote = false
                 startTLS(context: context)
             case .discardedInput(let count, let reason):
-                logger.info("smtp input discarded",
+                logger.debug("smtp input discarded",
                     metadata: ["bytes": "\(count)", "reason": "\(reason)",
                         "client": "\(Self.clientInfo(context.channel).address)"])
             case .appendMessage(let bytes):
