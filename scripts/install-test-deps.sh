@@ -7,6 +7,7 @@
 #   iproute2, util-linux, python3
 #                     the corpus fixture: `ip`, `unshare`, and the stub generator scripts/compat/stubs.py
 #   dovecot-core      doveadm, which reads back the maildir files Tern's delivery workers write
+#   dovecot-imapd     Dovecot serving over IMAPS what Tern delivered, in the seed end-to-end test
 #                     (Tests/ServerTests/Delivery/DovecotReadBackTests.swift); its service is never started
 #   openssl, ca-certificates, netbase
 #                     test keys and certificates, /etc/ssl/certs/ca-certificates.crt and /etc/services,
@@ -24,7 +25,7 @@
 # the script checks that the install left no OpenSMTPD daemon running (and stops one if it did).
 set -euo pipefail
 
-packages=(opensmtpd opensmtpd-extras iproute2 util-linux python3 dovecot-core openssl ca-certificates netbase swaks msmtp
+packages=(opensmtpd opensmtpd-extras iproute2 util-linux python3 dovecot-core dovecot-imapd openssl ca-certificates netbase swaks msmtp
           libnet-ssleay-perl libio-socket-ssl-perl libauthen-sasl-perl fail2ban)
 
 say() { printf 'install-test-deps: %s\n' "$*"; }
