@@ -48,6 +48,16 @@ enum ProcessRunner {
         return ProcessResult(status: process.terminationStatus, output: collected.output, error: collected.error)
     }
 
+    /// SIGTERM, then SIGKILL if the process is still there after `grace` seconds.
+    static func stop(_ process: Process, grace: TimeInterval = 10) {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(grace)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
     /// `python3 -c SCRIPT ARGUMENTS…`.
     static func python(_ script: String, _ arguments: [String] = [], timeout: TimeInterval = 60) throws -> ProcessResult {
         try run(ExternalTool.path("python3") ?? "/usr/bin/python3", ["-c", script] + arguments, timeout: timeout)

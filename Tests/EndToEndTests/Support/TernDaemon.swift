@@ -84,12 +84,7 @@ final class TernDaemon {
     }
 
     func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        let deadline = Date().addingTimeInterval(10)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        ProcessRunner.stop(process)
     }
 
     /// Stops smtpd and removes its folder.
