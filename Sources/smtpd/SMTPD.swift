@@ -130,7 +130,9 @@ struct SMTPD: AsyncParsableCommand {
         do {
             try await Daemon.run(options)
         } catch let error as Daemon.StartError {
-            for line in error.description.split(separator: "\n") { printError("smtpd: \(line)") }
+            for line in error.description.split(separator: "\n") {
+                printError(error.isConfigurationDiagnostic ? String(line) : "smtpd: \(line)")
+            }
             throw ExitCode(1)
         }
     }

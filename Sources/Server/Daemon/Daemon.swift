@@ -17,6 +17,8 @@ import Glibc
 public enum Daemon {
     public struct StartError: Error, Sendable, CustomStringConvertible {
         public var description: String
+        /// The configuration check's own lines (`file:line: …`), printed as `smtpd -n` prints them.
+        public var isConfigurationDiagnostic = false
     }
 
     /// Runs until a shutdown signal; throws when it cannot start.
@@ -26,7 +28,7 @@ public enum Daemon {
         do {
             configuration = try RunningConfiguration.load(path: options.configPath, macros: options.macros)
         } catch {
-            throw StartError(description: error.description)
+            throw StartError(description: error.description, isConfigurationDiagnostic: true)
         }
         let queue = FSQueue(directory: options.queueDirectory)
         let scan: QueueScan

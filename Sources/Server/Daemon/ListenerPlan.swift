@@ -104,6 +104,7 @@ public enum ListenerPlan {
         }
         session.dsn = !listener.noDSN
         session.receivedAuth = listener.receivedAuth
+        session.masqueradesFrom = listener.senders != nil && listener.masquerade
         session.maskSource = listener.maskSource
         // OpenSMTPD completes Date and Message-ID on the submission port; Tern also on any authenticated session.
         session.addsMissingHeaders = listener.effectivePort == 587 || listener.auth != nil

@@ -32,10 +32,18 @@ struct MessageAssembler: Sendable {
     /// The Date and Message-ID field lines to add when missing, or nil.
     private let missingHeaders: (date: String, messageID: String)?
 
-    init(maximumSize: Int, stripsBcc: Bool, prefix: String, missingHeaders: (date: String, messageID: String)?) {
+    /// The MAIL FROM address that replaces the From field's addresses (`senders … masquerade`), or nil.
+    private let masqueradeSender: String?
+    /// The From field being read, held back until it is complete so that it can be rewritten.
+    private var pendingFrom: [UInt8]?
+
+    init(maximumSize: Int, stripsBcc: Bool, prefix: String, missingHeaders: (date: String, messageID: String)?,
+        masqueradeSender: String? = nil)
+    {
         self.maximumSize = maximumSize
-        self.scanner = RFC5322HeaderScanner(stripsBcc: stripsBcc)
+        self.scanner = RFC5322HeaderScanner(stripsBcc: stripsBcc, marksFrom: masqueradeSender != nil)
         self.missingHeaders = missingHeaders
+        self.masqueradeSender = masqueradeSender
         output.append(contentsOf: prefix.utf8)
     }
 
@@ -49,11 +57,20 @@ struct MessageAssembler: Sendable {
         if size > maximumSize { fail(.tooBig) }
         guard failure == nil else { return }
         if line.contains(0) { return fail(.nul) }
-        switch scanner.scan(line) {
+        let event = scanner.scan(line)
+        if event == .from {
+            let startsField = line.first != ByteClass.space && line.first != ByteClass.tab
+            if startsField { flushFrom() }
+            if pendingFrom == nil { pendingFrom = [] } else { pendingFrom!.append(ByteClass.lf) }
+            pendingFrom!.append(contentsOf: line)
+            return
+        }
+        flushFrom()
+        switch event {
         case .header:
             if scanner.receivedCount >= Self.maximumReceivedHeaders { return fail(.loop) }
             emit(line)
-        case .dropped:
+        case .dropped, .from:
             break
         case .endOfHeaders:
             addMissingHeaders()
@@ -65,9 +82,21 @@ struct MessageAssembler: Sendable {
         }
     }
 
+    /// Writes the held From field with its addresses replaced by the MAIL FROM address.
+    private mutating func flushFrom() {
+        guard let field = pendingFrom, let sender = masqueradeSender else { return }
+        pendingFrom = nil
+        guard let colon = field.firstIndex(of: UInt8(ascii: ":")) else { return emit(field[...]) }
+        let value = String(decoding: field[(colon + 1)...], as: UTF8.self)
+        var rewritten = Array(field[...colon])
+        rewritten += Array(FromMasquerade.rewrite(value, sender: sender).utf8)
+        emit(rewritten[...])
+    }
+
     /// The end of the message.
     mutating func finish() {
         guard failure == nil else { return }
+        flushFrom()
         if scanner.finish() { addMissingHeaders() }
     }
 

@@ -14,6 +14,8 @@ struct RFC5322HeaderScanner: Sendable {
         case header
         /// A line of a field that is dropped (Bcc).
         case dropped
+        /// A line of a From field, when the scanner was asked to single them out (masquerading).
+        case from
         /// The header section is over; `line` is the empty separator line (nil at end of message), which is kept.
         case endOfHeaders
         /// A body line.
@@ -26,7 +28,7 @@ struct RFC5322HeaderScanner: Sendable {
     static let maximumNameLength = 1022
 
     private enum State { case headers, body }
-    private enum Field { case none, ordinary, bcc }
+    private enum Field { case none, ordinary, bcc, from }
 
     private var state = State.headers
     private var field = Field.none
@@ -34,9 +36,11 @@ struct RFC5322HeaderScanner: Sendable {
     private(set) var hasDate = false
     private(set) var hasMessageID = false
     let stripsBcc: Bool
+    let marksFrom: Bool
 
-    init(stripsBcc: Bool) {
+    init(stripsBcc: Bool, marksFrom: Bool = false) {
         self.stripsBcc = stripsBcc
+        self.marksFrom = marksFrom
     }
 
     var inHeaders: Bool { state == .headers }
@@ -44,7 +48,11 @@ struct RFC5322HeaderScanner: Sendable {
     mutating func scan(_ line: ArraySlice<UInt8>) -> Event {
         guard state == .headers else { return .body }
         if field != .none, let first = line.first, first == ByteClass.space || first == ByteClass.tab {
-            return field == .bcc ? .dropped : .header
+            switch field {
+            case .bcc: return .dropped
+            case .from: return .from
+            default: return .header
+            }
         }
         if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
             let name = line[..<colon]
@@ -53,6 +61,10 @@ struct RFC5322HeaderScanner: Sendable {
             if stripsBcc, ByteClass.equal(name, caseInsensitive: "Bcc") {
                 field = .bcc
                 return .dropped
+            }
+            if marksFrom, ByteClass.equal(name, caseInsensitive: "From") {
+                field = .from
+                return .from
             }
             if ByteClass.equal(name, caseInsensitive: "Received") {
                 receivedCount += 1

@@ -38,6 +38,8 @@ public struct SMTPSessionConfiguration: Hashable, Sendable {
     public var dsn: Bool = true
     /// `received-auth`: the Received header tells whether and as whom the client authenticated.
     public var receivedAuth: Bool = false
+    /// `senders <T> masquerade`: an authenticated session's From field shows its MAIL FROM address.
+    public var masqueradesFrom: Bool = false
     /// `mask-src`: the Received header leaves out the client.
     public var maskSource: Bool = false
     /// Add Date and Message-ID when missing: OpenSMTPD does it on the local socket and on port 587; Tern also

@@ -51,8 +51,10 @@ extension SMTPSessionStateMachine {
         if configuration.addsMissingHeaders || session.isAuthenticated {
             missing = (timestamp.text, "<\(Self.hex16(uniqueToken))@\(configuration.serverName)>")
         }
+        let masquerade = configuration.masqueradesFrom && session.isAuthenticated ? info.sender.mailbox?.description : nil
         current!.assembler = MessageAssembler(maximumSize: configuration.maximumMessageSize,
-            stripsBcc: configuration.stripsBcc, prefix: received.text, missingHeaders: missing)
+            stripsBcc: configuration.stripsBcc, prefix: received.text, missingHeaders: missing,
+            masqueradeSender: masquerade)
         current!.splitter = ChunkLineSplitter(maximumLength: configuration.maximumTextLineLength)
     }
 
