@@ -74,7 +74,14 @@ let package = Package(
         ),
         .testTarget(name: "ConfParserTests", dependencies: ["ConfParser"], swiftSettings: swiftSettings),
         .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine"], swiftSettings: swiftSettings),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "ConfParser"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "ConfParser", "RuleEngine", "Transport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "TransportTests",
             dependencies: ["Transport", .product(name: "NIOEmbedded", package: "swift-nio")],

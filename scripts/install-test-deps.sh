@@ -6,6 +6,9 @@
 #   opensmtpd-extras  its table-* backends (the probes were recorded with them: `table t sqlite:...` is OK)
 #   iproute2, util-linux, python3
 #                     the corpus fixture: `ip`, `unshare`, and the stub generator scripts/compat/stubs.py
+#   dnsmasq-base, python3-aiosmtpd
+#                     the relay tests' peers: a DNS server with MX records on a high loopback port (the binary
+#                     only, no system service), and receiving SMTP/LMTP servers with STARTTLS and AUTH
 #   openssl, ca-certificates, netbase
 #                     test keys and certificates, /etc/ssl/certs/ca-certificates.crt and /etc/services,
 #                     which several probes name
@@ -15,7 +18,8 @@
 # the script checks that the install left no OpenSMTPD daemon running (and stops one if it did).
 set -euo pipefail
 
-packages=(opensmtpd opensmtpd-extras iproute2 util-linux python3 openssl ca-certificates netbase)
+packages=(opensmtpd opensmtpd-extras iproute2 util-linux python3 openssl ca-certificates netbase dnsmasq-base
+    python3-aiosmtpd)
 
 say() { printf 'install-test-deps: %s\n' "$*"; }
 
