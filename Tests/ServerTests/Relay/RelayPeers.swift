@@ -65,9 +65,14 @@ final class PeerProcess: @unchecked Sendable {
     private let process = Process()
     let output = Pipe()
 
+    /// The child closes every descriptor it inherited beyond stdin, stdout and stderr before it starts: other
+    /// tests running at the same time wait for EOF on pipes of their own children, and a long-lived peer that
+    /// inherited a copy of such a pipe would keep them waiting for ever.
     init(_ path: String, _ arguments: [String]) throws {
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
+        process.executableURL = URL(fileURLWithPath: RelayPeers.python)
+        process.arguments = [
+            "-c", "import os, sys; os.closerange(3, 65536); os.execv(sys.argv[1], sys.argv[1:])", path,
+        ] + arguments
         process.standardOutput = output
         process.standardError = output
         try process.run()
