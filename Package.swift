@@ -33,10 +33,13 @@ let package = Package(
         .target(name: "RuleEngine", dependencies: ["ConfParser"], swiftSettings: swiftSettings),
         // The system's crypt(3) (libxcrypt on Debian): verifies every hash OpenSMTPD and Dovecot write.
         .systemLibrary(name: "CCrypt", path: "Sources/CCrypt"),
+        // glibc's stub resolver (res_nquery, ns_parserr in libresolv): MX lookups through the system's resolver
+        // configuration, rather than a DNS client of our own.
+        .systemLibrary(name: "CResolv", path: "Sources/CResolv"),
         .target(
             name: "Transport",
             dependencies: [
-                "RuleEngine", "CCrypt",
+                "RuleEngine", "CCrypt", "CResolv",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOTLS", package: "swift-nio"),
@@ -75,7 +78,12 @@ let package = Package(
         .testTarget(name: "ConfParserTests", dependencies: ["ConfParser"], swiftSettings: swiftSettings),
         .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "ServerTests", dependencies: ["Server", "ConfParser", "DeliveryTestHost"], swiftSettings: swiftSettings
+            name: "ServerTests",
+            dependencies: [
+                "Server", "ConfParser", "RuleEngine", "Transport", "DeliveryTestHost",
+                .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
         ),
         // The smtpd binary's delivery supervisor/worker roles alone, so that the tests can start real workers.
         .executableTarget(

@@ -1,0 +1,79 @@
+public import ConfParser
+public import RuleEngine
+
+/// What the relay and LMTP agents need from the configuration, taken once per loaded configuration. The
+/// agents read it through a provider closure, so a reload swaps it for the next delivery while deliveries in
+/// progress finish with the one they started with.
+public struct OutboundSettings: Sendable {
+    /// The server's name: EHLO's argument when the action has no `helo`, and the default `backup-mx` name.
+    public var hostname: String
+    public var actions: [String: OutboundAction]
+
+    public init(hostname: String, actions: [String: OutboundAction] = [:]) {
+        self.hostname = hostname
+        self.actions = actions
+    }
+
+    /// The outbound options of every `relay` and `lmtp` action.
+    public init(config: Config, tables: TableSet, hostname: String) {
+        self.hostname = hostname
+        actions = [:]
+        for action in config.actions {
+            switch action.method {
+            case .relay, .lmtp: actions[action.name] = OutboundAction(action: action, config: config, tables: tables)
+            default: continue
+            }
+        }
+    }
+}
+
+/// One action's outbound options (smtpd.conf(5) `relay` options, and `lmtp … rcpt-to`).
+public struct OutboundAction: Sendable {
+    /// `helo NAME`.
+    public var helo: String?
+    /// `src <T>`: local addresses to send from, used in turn.
+    public var sourceTable: (any LookupTable)?
+    /// `auth <T>`: label → `user:password` for `label@host` smarthosts.
+    public var authTable: (any LookupTable)?
+    /// `tls` / `tls no-verify`.
+    public var tls: Action.RelayTLS?
+    /// `mail-from ADDRESS`: `user@domain` replaces the sender, `@domain` only its domain.
+    public var mailFrom: String?
+    /// `backup [mx NAME]`: only MXes preferred over NAME (by default the server's own name) are tried.
+    public var backup: Bool
+    public var backupMX: String?
+    /// `ca NAME` resolved to its certificate file: the roots a verified TLS peer must chain to.
+    public var caFile: String?
+    /// `lmtp … rcpt-to`: give the LMTP server the original recipient instead of the user name.
+    public var lmtpRcptTo: Bool
+    /// `srs`: not implemented yet; kept so that the agent can say so.
+    public var srs: Bool
+
+    public init(helo: String? = nil, sourceTable: (any LookupTable)? = nil, authTable: (any LookupTable)? = nil,
+        tls: Action.RelayTLS? = nil, mailFrom: String? = nil, backup: Bool = false, backupMX: String? = nil,
+        caFile: String? = nil, lmtpRcptTo: Bool = false, srs: Bool = false)
+    {
+        self.helo = helo
+        self.sourceTable = sourceTable
+        self.authTable = authTable
+        self.tls = tls
+        self.mailFrom = mailFrom
+        self.backup = backup
+        self.backupMX = backupMX
+        self.caFile = caFile
+        self.lmtpRcptTo = lmtpRcptTo
+        self.srs = srs
+    }
+
+    init(action: Action, config: Config, tables: TableSet) {
+        var rcptTo = false
+        if case .lmtp(_, let flag) = action.method { rcptTo = flag }
+        self.init(
+            helo: action.helo,
+            sourceTable: action.source.map { tables.table(for: $0) },
+            authTable: action.auth.map { tables.table(for: $0) },
+            tls: action.tls, mailFrom: action.mailFrom, backup: action.backup, backupMX: action.backupMX,
+            caFile: action.ca.flatMap { name in config.cas.first { $0.name == name }?.certFile },
+            lmtpRcptTo: rcptTo, srs: action.srs)
+    }
+}

@@ -1,0 +1,263 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real peers the relay tests talk to, all on loopback: dnsmasq serving MX records on a high port, and
+/// receiving SMTP/LMTP servers built on Debian's python3-aiosmtpd (STARTTLS, AUTH, an LMTP mode).
+///
+/// Both come from scripts/install-test-deps.sh. When one is missing the tests are skipped, except under
+/// TERN_REQUIRE_OPENSMTPD=1 (set by scripts/test.sh after installing them), where they fail instead.
+enum RelayPeers {
+    static let dnsmasq = "/usr/sbin/dnsmasq"
+    static let python = "/usr/bin/python3"
+
+    static let available: Bool = {
+        FileManager.default.isExecutableFile(atPath: dnsmasq) && run(python, ["-c", "import aiosmtpd"]) == 0
+            && FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl")
+    }()
+
+    static let isRequired = ProcessInfo.processInfo.environment["TERN_REQUIRE_OPENSMTPD"] == "1"
+
+    /// True when the tests may run; records a failure when they must run and cannot.
+    static func ready() -> Bool {
+        if !available && isRequired {
+            Issue.record("dnsmasq, python3-aiosmtpd and openssl are required (TERN_REQUIRE_OPENSMTPD=1)")
+        }
+        return available
+    }
+
+    @discardableResult
+    static func run(_ path: String, _ arguments: [String]) -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return -1 }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// A TCP port that is free on `host` right now.
+    static func freePort(on host: String = "127.0.0.1") -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        inet_pton(AF_INET, host, &address.sin_addr)
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// A child process that is killed when the test is done with it.
+final class PeerProcess: @unchecked Sendable {
+    private let process = Process()
+    let output = Pipe()
+
+    /// The child closes every descriptor it inherited beyond stdin, stdout and stderr before it starts: other
+    /// tests running at the same time wait for EOF on pipes of their own children, and a long-lived peer that
+    /// inherited a copy of such a pipe would keep them waiting for ever.
+    init(_ path: String, _ arguments: [String]) throws {
+        process.executableURL = URL(fileURLWithPath: RelayPeers.python)
+        process.arguments = [
+            "-c", "import os, sys; os.closerange(3, 65536); os.execv(sys.argv[1], sys.argv[1:])", path,
+        ] + arguments
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+    }
+
+    /// Waits for a line containing `marker` on the process's output.
+    func waitFor(_ marker: String, seconds: Double = 10) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        var seen = ""
+        let handle = output.fileHandleForReading
+        while Date() < deadline {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+            if seen.contains(marker) { return }
+        }
+        throw PeerError(text: "peer did not start: \(seen)")
+    }
+
+    func stop() {
+        // SIGKILL: a child spawned from a dispatch thread inherits its blocked signals, SIGTERM among them.
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            // Not waitUntilExit: it can wait forever for a run loop that no test thread spins.
+            let deadline = Date().addingTimeInterval(5)
+            while process.isRunning && Date() < deadline { usleep(10_000) }
+        }
+    }
+
+    deinit { stop() }
+}
+
+struct PeerError: Error, CustomStringConvertible {
+    var text: String
+    var description: String { text }
+}
+
+/// dnsmasq answering only from the records given, on 127.0.0.1 and a free port.
+final class TestDNS {
+    let process: PeerProcess
+    let port: Int
+
+    /// - Parameter records: dnsmasq options such as `--mx-host=…`, `--host-record=…`, `--dns-rr=…`.
+    init(_ records: [String]) throws {
+        port = RelayPeers.freePort()
+        process = try PeerProcess(RelayPeers.dnsmasq, [
+            "--keep-in-foreground", "--no-resolv", "--no-hosts", "--no-poll", "--conf-file=/dev/null",
+            "--listen-address=127.0.0.1", "--bind-interfaces", "--port=\(port)", "--pid-file=",
+            "--local=/test/", "--log-facility=-",
+        ] + records)
+        try process.waitFor("started")
+    }
+
+    func stop() { process.stop() }
+}
+
+/// A receiving SMTP or LMTP server (aiosmtpd) that writes each message it accepts as JSON into a folder.
+final class TestSink {
+    struct Options: Encodable {
+        var host = "127.0.0.1"
+        var port = 0
+        var lmtp = false
+        /// RCPT address → reply line (`550 5.1.1 No such user`).
+        var rejectRecipients: [String: String] = [:]
+        /// LMTP: recipient → its reply after the data (others get `250 2.0.0 Ok`).
+        var lmtpResults: [String: String] = [:]
+        var certificate: String?
+        var key: String?
+        var authUser: String?
+        var authPassword: String?
+    }
+
+    struct Message: Decodable {
+        var mail_from: String
+        var rcpt_tos: [String]
+        var mail_options: [String]
+        var data: String
+        var secure: Bool
+        var authenticated: String?
+    }
+
+    let folder: String
+    let options: Options
+    private let process: PeerProcess
+
+    init(_ options: Options) throws {
+        var options = options
+        if options.port == 0 { options.port = RelayPeers.freePort(on: options.host) }
+        self.options = options
+        folder = NSTemporaryDirectory() + "tern-sink-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let script = folder + "/sink.py"
+        try Data(Self.script.utf8).write(to: URL(fileURLWithPath: script))
+        let json = String(decoding: try JSONEncoder().encode(options), as: UTF8.self)
+        process = try PeerProcess(RelayPeers.python, [script, json, folder])
+        try process.waitFor("READY")
+    }
+
+    var port: Int { options.port }
+
+    func messages() throws -> [Message] {
+        let names = (try FileManager.default.contentsOfDirectory(atPath: folder)).filter { $0.hasSuffix(".json") }.sorted()
+        return try names.map { try JSONDecoder().decode(Message.self, from: Data(contentsOf: URL(fileURLWithPath: folder + "/" + $0))) }
+    }
+
+    /// How many connections the server accepted.
+    var connections: Int {
+        (try? String(contentsOfFile: folder + "/connections", encoding: .utf8))?.split(separator: "\n").count ?? 0
+    }
+
+    func stop() { process.stop() }
+
+    deinit {
+        process.stop()
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    static let script = #"""
+import asyncio, json, ssl, sys, os, itertools
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, AuthResult
+from aiosmtpd.lmtp import LMTP
+
+options = json.loads(sys.argv[1])
+folder = sys.argv[2]
+counter = itertools.count()
+
+class Handler:
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        reply = options["rejectRecipients"].get(address)
+        if reply:
+            return reply
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 Ok"
+
+    async def handle_DATA(self, server, session, envelope):
+        auth = getattr(session, "tern_login", None)
+        record = {"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,
+                  "mail_options": envelope.mail_options, "data": envelope.content.decode("utf-8", "replace"),
+                  "secure": session.ssl is not None, "authenticated": auth}
+        with open(os.path.join(folder, "%04d.json" % next(counter)), "w") as f:
+            json.dump(record, f)
+        if options["lmtp"]:
+            return "\r\n".join(options["lmtpResults"].get(r, "250 2.0.0 Ok " + r) for r in envelope.rcpt_tos)
+        return "250 2.0.0 Ok: queued"
+
+def authenticator(server, session, envelope, mechanism, auth_data):
+    ok = auth_data.login.decode() == options["authUser"] and auth_data.password.decode() == options["authPassword"]
+    if ok:
+        session.tern_login = auth_data.login.decode()
+    return AuthResult(success=ok, handled=False)
+
+probed = False
+
+class Sink(Controller):
+    def factory(self):
+        # The first connection is the Controller's own readiness probe.
+        global probed
+        if probed:
+            with open(os.path.join(folder, "connections"), "a") as f:
+                f.write("connection\n")
+        probed = True
+        kwargs = dict(decode_data=False, hostname="sink.test")
+        if options["lmtp"]:
+            return LMTP(self.handler, **kwargs)
+        if options.get("certificate"):
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(options["certificate"], options["key"])
+            kwargs["tls_context"] = context
+            kwargs["require_starttls"] = True
+        if options.get("authUser"):
+            kwargs["authenticator"] = authenticator
+            kwargs["auth_require_tls"] = True
+            kwargs["auth_required"] = True
+        return SMTP(self.handler, **kwargs)
+
+controller = Sink(Handler(), hostname=options["host"], port=options["port"], ready_timeout=10)
+controller.start()
+print("READY", flush=True)
+try:
+    sys.stdin.read()
+    import time
+    while True:
+        time.sleep(3600)
+finally:
+    controller.stop()
+"""#
+}
