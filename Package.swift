@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "ConfParser", "RuleEngine", "Transport", "DeliveryTestHost",
+                "Server", "ConfParser", "RuleEngine", "Transport", "DeliveryTestHost", "PeerSupport",
                 .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -90,8 +90,10 @@ let package = Package(
             name: "DeliveryTestHost", dependencies: ["Server"], path: "Tests/DeliveryTestHost",
             swiftSettings: swiftSettings
         ),
-        // Drives the built smtpd and smtpctl binaries with real clients; no module imported.
-        .testTarget(name: "EndToEndTests", swiftSettings: swiftSettings),
+        // Real peers for tests: dnsmasq with MX records, aiosmtpd receiving servers (SMTP, LMTP, TLS, AUTH).
+        .target(name: "PeerSupport", path: "Tests/PeerSupport", swiftSettings: swiftSettings),
+        // Drives the built smtpd and smtpctl binaries with real clients; no Tern module imported.
+        .testTarget(name: "EndToEndTests", dependencies: ["PeerSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TransportTests",
             dependencies: ["Transport", .product(name: "NIOEmbedded", package: "swift-nio")],

@@ -70,6 +70,10 @@ struct SMTPD: AsyncParsableCommand {
         "Bind port TO where the configuration says FROM (for tests: --port-map 25=2525).", valueName: "FROM=TO"))
     var portMaps: [String] = []
 
+    @Option(name: .customLong("mx-port"), help: ArgumentHelp(
+        "The port MX hosts are reached on (tests; MX records carry no port).", valueName: "port"))
+    var mxPort: Int = 25
+
     @Flag(name: .customLong("no-reverse-dns"), help: "Do not look up clients' reverse DNS names.")
     var noReverseDNS = false
 
@@ -112,6 +116,7 @@ struct SMTPD: AsyncParsableCommand {
         options.controlSocketPath = controlSocketPath
         options.user = user
         options.paused = Set(paused)
+        options.mxPort = mxPort
         options.limits.reverseDNS = !noReverseDNS
         options.limits.maximumSessions = maximumSessions
         options.limits.maximumSessionsPerAddress = maximumSessionsPerAddress

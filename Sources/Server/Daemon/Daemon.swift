@@ -43,7 +43,7 @@ public enum Daemon {
         let store = ConfigurationStore(configuration)
         let agents: DeliveryAgents
         do {
-            agents = try DeliveryAgents(logger: logger)
+            agents = try DeliveryAgents(store: store, mxPort: options.mxPort, logger: logger)
         } catch {
             throw StartError(description: "delivery supervisor: \(error)")
         }
@@ -55,7 +55,11 @@ public enum Daemon {
             queue: queue, agents: { agents.agent(for: $0) },
             bounces: DaemonBounceSubmitter(store: store, queue: queue, logger: logger, onCommit: onCommit),
             reportingHost: configuration.localHost.serverName,
-            settings: SchedulerSettings(globals: configuration.config.options), logger: logger)
+            settings: {
+                var settings = SchedulerSettings(globals: configuration.config.options)
+                settings.methodsLoggingThemselves = DeliveryAgents.selfLoggingMethods
+                return settings
+            }(), logger: logger)
         handOff.withLock { $0 = scheduler }
         await scheduler.load(scan.envelopes)
         for paused in options.paused {
@@ -105,10 +109,10 @@ public enum Daemon {
         do {
             try await group.run()
         } catch {
-            agents.shutdown()
+            await agents.shutdown()
             throw error
         }
-        agents.shutdown()
+        await agents.shutdown()
         logger.info("info: Tern exiting")
     }
 

@@ -17,6 +17,8 @@ public struct DaemonOptions: Sendable {
     /// `--port-map 25=2525`: bind another port than the configured one (tests run the seed's file on high ports).
     public var portMap: [Int: Int] = [:]
     public var limits = ReceiveLimits()
+    /// `--mx-port`: the port MX hosts are reached on (25; tests send relayed mail to a high loopback port).
+    public var mxPort: Int = 25
     /// `-P mda|mta|smtp`: start with these paused.
     public var paused: Set<String> = []
 

@@ -14,6 +14,8 @@ public struct RunningConfiguration: Sendable {
     public let expander: RecipientExpander
     /// The machine's name and addresses, for the built-in tables and the default listener name.
     public let localHost: LocalHostIdentity
+    /// The relay and LMTP actions' options, resolved once.
+    public let outbound: OutboundSettings
 
     public init(path: String, config: Config, tables: TableSet, localHost: LocalHostIdentity,
         rulesetOptions: RulesetOptions = .init()) throws(MissingTableError)
@@ -24,6 +26,7 @@ public struct RunningConfiguration: Sendable {
         self.localHost = localHost
         self.ruleset = try Ruleset(config: config, tables: tables, options: rulesetOptions)
         self.expander = try RecipientExpander(config: config, ruleset: ruleset, tables: tables)
+        self.outbound = OutboundSettings(config: config, tables: tables, hostname: localHost.serverName)
     }
 
     /// The same configuration with one table read again (`smtpctl update table`).

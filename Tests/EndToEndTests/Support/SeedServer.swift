@@ -10,7 +10,10 @@ struct SeedServer {
     /// - Parameters:
     ///   - passwd: replaces the seed's passwd table when given.
     ///   - pausing: `-P` arguments (`mda`, `mta`): the receiving tests pause delivery to look at the queue.
-    init(passwd: String? = nil, pausing: [String] = ["mda", "mta"]) throws {
+    ///   - dnsServer: `host:port` of the test's DNS server, and `mxPort`, the port its MX hosts listen on.
+    init(passwd: String? = nil, pausing: [String] = ["mda", "mta"], dnsServer: String? = nil, mxPort: Int? = nil)
+        throws
+    {
         let seed = TernBinaries.packageRoot.appendingPathComponent("examples/seed")
         func read(_ name: String) throws -> String {
             try String(contentsOf: seed.appendingPathComponent(name), encoding: .utf8)
@@ -33,7 +36,8 @@ struct SeedServer {
                 "athome.tld.crt": certificate, "athome.tld.key": key,
             ],
             extraArguments: ["--port-map", "25=\(smtpPort)", "--port-map", "587=\(submissionPort)"]
-                + pausing.flatMap { ["-P", $0] },
+                + pausing.flatMap { ["-P", $0] } + (mxPort.map { ["--mx-port", String($0)] } ?? []),
+            environment: dnsServer.map { ["TERN_DNS_SERVER": $0] } ?? [:],
             waitForPorts: [smtpPort, submissionPort])
         chmod(daemon.folder.appendingPathComponent("athome.tld.key").path, 0o600)
     }

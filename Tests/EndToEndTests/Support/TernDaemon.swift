@@ -16,9 +16,13 @@ final class TernDaemon {
     /// and waits until every port in `waitForPorts` accepts connections.
     /// - Parameter mailOwner: a user to own `mail/` in the folder, where the configurations deliver (when root,
     ///   deliveries run as the users the configuration names, which must be able to write there).
+    /// Extra environment for smtpd (`TERN_DNS_SERVER` for the relay tests' DNS).
+    private let environment: [String: String]
+
     init(configuration: String, files: [String: String] = [:], extraArguments: [String] = [],
-        mailOwner: String? = nil, waitForPorts: [Int]) throws
+        mailOwner: String? = nil, environment: [String: String] = [:], waitForPorts: [Int]) throws
     {
+        self.environment = environment
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("tern-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         chmod(folder.path, 0o755)
@@ -52,6 +56,7 @@ final class TernDaemon {
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         try process.run()
         for port in waitForPorts {
             guard Self.waitUntilListening(port: port, while: { self.process.isRunning }) else {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import RuleEngine
+import PeerSupport
 import Testing
 import Transport
 @testable import Server
@@ -11,7 +12,8 @@ import Glibc
 #endif
 
 /// The relay and LMTP agents against real peers on loopback (see ``RelayPeers``).
-@Suite("Relay delivery with real peers", .serialized)
+@Suite("Relay delivery with real peers", .serialized,
+    .enabled(if: RelayPeers.available || RelayPeers.isRequired, "needs dnsmasq, python3-aiosmtpd and openssl"))
 struct RelayAgentTests {
     static let logs = CapturedLogs()
 
@@ -55,7 +57,7 @@ struct RelayAgentTests {
     // MARK: - MX routing
 
     @Test func deliversToTheBestMXWithCRLFAndDotStuffing() async throws {
-        guard RelayPeers.ready() else { return }
+        try #require(RelayPeers.available, "dnsmasq, python3-aiosmtpd and openssl are required")
         let port = RelayPeers.freePort(on: "127.0.0.2")
         let best = try TestSink(.init(host: "127.0.0.2", port: port))
         let worse = try TestSink(.init(host: "127.0.0.3", port: port))
@@ -84,7 +86,7 @@ struct RelayAgentTests {
     }
 
     @Test func fallsBackToTheNextMXWhenOneIsDown() async throws {
-        guard RelayPeers.ready() else { return }
+        try #require(RelayPeers.available, "dnsmasq, python3-aiosmtpd and openssl are required")
         let port = RelayPeers.freePort(on: "127.0.0.3")
         let backup = try TestSink(.init(host: "127.0.0.3", port: port))
         let dns = try TestDNS([
@@ -100,7 +102,7 @@ struct RelayAgentTests {
     }
 
     @Test func implicitMXIsTheDomainItself() async throws {
-        guard RelayPeers.ready() else { return }
+        try #require(RelayPeers.available, "dnsmasq, python3-aiosmtpd and openssl are required")
         let port = RelayPeers.freePort(on: "127.0.0.5")
         let sink = try TestSink(.init(host: "127.0.0.5", port: port))
         let dns = try TestDNS(["--host-record=implicit.test,127.0.0.5"])
@@ -112,7 +114,7 @@ struct RelayAgentTests {
     }
 
     @Test func nullMXAndMissingDomainsBounce() async throws {
-        guard RelayPeers.ready() else { return }
+        try #require(RelayPeers.available, "dnsmasq, python3-aiosmtpd and openssl are required")
         let dns = try TestDNS(["--dns-rr=nullmx.test,15,000000"])
         let agent = Self.agent(dns: dns, port: 2525)
         let body = try Body(Self.message)
@@ -133,7 +135,7 @@ struct RelayAgentTests {
     }
 
     @Test func backupMXOnlyTriesBetterMXes() async throws {
-        guard RelayPeers.ready() else { return }
+        try #require(RelayPeers.available, "dnsmasq, python3-aiosmtpd and openssl are required")
         let port = RelayPeers.freePort(on: "127.0.0.2")
         let primary = try TestSink(.init(host: "127.0.0.2", port: port))
         let dns = try TestDNS([
@@ -154,7 +156,7 @@ struct RelayAgentTests {
     // MARK: - Replies
 
     @Test func repliesDecidePerRecipientAndRetrySucceedsOnceThePeerIsBack() async throws {
-        guard RelayPeers.ready() else { return }
+        try #require(RelayPeers.available, "dnsmasq, python3-aiosmtpd and openssl are required")
         let port = RelayPeers.freePort(on: "127.0.0.2")
         let dns = try TestDNS(["--host-record=mx.relay.test,127.0.0.2", "--mx-host=relay.test,mx.relay.test,10"])
         let agent = Self.agent(dns: dns, port: port)
@@ -181,7 +183,7 @@ struct RelayAgentTests {
     }
 
     @Test func reusesTheSessionForTheNextMessage() async throws {
-        guard RelayPeers.ready() else { return }
+        try #require(RelayPeers.available, "dnsmasq, python3-aiosmtpd and openssl are required")
         let port = RelayPeers.freePort(on: "127.0.0.2")
         let sink = try TestSink(.init(host: "127.0.0.2", port: port))
         let dns = try TestDNS(["--host-record=mx.relay.test,127.0.0.2", "--mx-host=relay.test,mx.relay.test,10"])
@@ -199,7 +201,7 @@ struct RelayAgentTests {
     // MARK: - Smarthost
 
     @Test func smarthostWithAuthOverVerifiedSTARTTLS() async throws {
-        guard RelayPeers.ready() else { return }
+        try #require(RelayPeers.available, "dnsmasq, python3-aiosmtpd and openssl are required")
         let folder = NSTemporaryDirectory() + "tern-pki-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -238,7 +240,7 @@ struct RelayAgentTests {
     // MARK: - LMTP
 
     @Test func lmtpGivesOneOutcomePerRecipientAndReusesTheSession() async throws {
-        guard RelayPeers.ready() else { return }
+        try #require(RelayPeers.available, "dnsmasq, python3-aiosmtpd and openssl are required")
         let sink = try TestSink(.init(lmtp: true,
             rejectRecipients: ["ghost": "550 5.1.1 unknown user"], lmtpResults: ["carol": "452 4.2.2 Mailbox full"]))
         let settings = OutboundSettings(hostname: "tern.test", actions: ["lmtp_out": OutboundAction()])

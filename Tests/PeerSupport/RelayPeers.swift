@@ -1,5 +1,4 @@
 import Foundation
-import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -8,29 +7,22 @@ import Glibc
 /// The real peers the relay tests talk to, all on loopback: dnsmasq serving MX records on a high port, and
 /// receiving SMTP/LMTP servers built on Debian's python3-aiosmtpd (STARTTLS, AUTH, an LMTP mode).
 ///
-/// Both come from scripts/install-test-deps.sh. When one is missing the tests are skipped, except under
-/// TERN_REQUIRE_OPENSMTPD=1 (set by scripts/test.sh after installing them), where they fail instead.
-enum RelayPeers {
-    static let dnsmasq = "/usr/sbin/dnsmasq"
-    static let python = "/usr/bin/python3"
+/// Both come from scripts/install-test-deps.sh. When one is missing the suites are disabled (reported as
+/// skipped, never as passed), except under TERN_REQUIRE_OPENSMTPD=1 (set by scripts/test.sh after installing
+/// them), where they run and fail.
+public enum RelayPeers {
+    public static let dnsmasq = "/usr/sbin/dnsmasq"
+    public static let python = "/usr/bin/python3"
 
-    static let available: Bool = {
+    public static let available: Bool = {
         FileManager.default.isExecutableFile(atPath: dnsmasq) && run(python, ["-c", "import aiosmtpd"]) == 0
             && FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl")
     }()
 
-    static let isRequired = ProcessInfo.processInfo.environment["TERN_REQUIRE_OPENSMTPD"] == "1"
-
-    /// True when the tests may run; records a failure when they must run and cannot.
-    static func ready() -> Bool {
-        if !available && isRequired {
-            Issue.record("dnsmasq, python3-aiosmtpd and openssl are required (TERN_REQUIRE_OPENSMTPD=1)")
-        }
-        return available
-    }
+    public static let isRequired = ProcessInfo.processInfo.environment["TERN_REQUIRE_OPENSMTPD"] == "1"
 
     @discardableResult
-    static func run(_ path: String, _ arguments: [String]) -> Int32 {
+    public static func run(_ path: String, _ arguments: [String]) -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
@@ -42,7 +34,7 @@ enum RelayPeers {
     }
 
     /// A TCP port that is free on `host` right now.
-    static func freePort(on host: String = "127.0.0.1") -> Int {
+    public static func freePort(on host: String = "127.0.0.1") -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -61,14 +53,14 @@ enum RelayPeers {
 }
 
 /// A child process that is killed when the test is done with it.
-final class PeerProcess: @unchecked Sendable {
+public final class PeerProcess: @unchecked Sendable {
     private let process = Process()
-    let output = Pipe()
+    public let output = Pipe()
 
     /// The child closes every descriptor it inherited beyond stdin, stdout and stderr before it starts: other
     /// tests running at the same time wait for EOF on pipes of their own children, and a long-lived peer that
     /// inherited a copy of such a pipe would keep them waiting for ever.
-    init(_ path: String, _ arguments: [String]) throws {
+    public init(_ path: String, _ arguments: [String]) throws {
         process.executableURL = URL(fileURLWithPath: RelayPeers.python)
         process.arguments = [
             "-c", "import os, sys; os.closerange(3, 65536); os.execv(sys.argv[1], sys.argv[1:])", path,
@@ -79,7 +71,7 @@ final class PeerProcess: @unchecked Sendable {
     }
 
     /// Waits for a line containing `marker` on the process's output.
-    func waitFor(_ marker: String, seconds: Double = 10) throws {
+    public func waitFor(_ marker: String, seconds: Double = 10) throws {
         let deadline = Date().addingTimeInterval(seconds)
         var seen = ""
         let handle = output.fileHandleForReading
@@ -92,7 +84,7 @@ final class PeerProcess: @unchecked Sendable {
         throw PeerError(text: "peer did not start: \(seen)")
     }
 
-    func stop() {
+    public func stop() {
         // SIGKILL: a child spawned from a dispatch thread inherits its blocked signals, SIGTERM among them.
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
@@ -105,18 +97,18 @@ final class PeerProcess: @unchecked Sendable {
     deinit { stop() }
 }
 
-struct PeerError: Error, CustomStringConvertible {
-    var text: String
-    var description: String { text }
+public struct PeerError: Error, CustomStringConvertible {
+    public var text: String
+    public var description: String { text }
 }
 
 /// dnsmasq answering only from the records given, on 127.0.0.1 and a free port.
-final class TestDNS {
-    let process: PeerProcess
-    let port: Int
+public final class TestDNS {
+    public let process: PeerProcess
+    public let port: Int
 
     /// - Parameter records: dnsmasq options such as `--mx-host=…`, `--host-record=…`, `--dns-rr=…`.
-    init(_ records: [String]) throws {
+    public init(_ records: [String]) throws {
         port = RelayPeers.freePort()
         process = try PeerProcess(RelayPeers.dnsmasq, [
             "--keep-in-foreground", "--no-resolv", "--no-hosts", "--no-poll", "--conf-file=/dev/null",
@@ -126,39 +118,53 @@ final class TestDNS {
         try process.waitFor("started")
     }
 
-    func stop() { process.stop() }
+    public func stop() { process.stop() }
 }
 
 /// A receiving SMTP or LMTP server (aiosmtpd) that writes each message it accepts as JSON into a folder.
-final class TestSink {
-    struct Options: Encodable {
-        var host = "127.0.0.1"
-        var port = 0
-        var lmtp = false
+public final class TestSink {
+    public struct Options: Encodable {
+        public init(host: String = "127.0.0.1", port: Int = 0, lmtp: Bool = false,
+            rejectRecipients: [String: String] = [:], lmtpResults: [String: String] = [:],
+            certificate: String? = nil, key: String? = nil, authUser: String? = nil, authPassword: String? = nil)
+        {
+            self.host = host
+            self.port = port
+            self.lmtp = lmtp
+            self.rejectRecipients = rejectRecipients
+            self.lmtpResults = lmtpResults
+            self.certificate = certificate
+            self.key = key
+            self.authUser = authUser
+            self.authPassword = authPassword
+        }
+        public var host = "127.0.0.1"
+        public var port = 0
+        public var lmtp = false
         /// RCPT address → reply line (`550 5.1.1 No such user`).
-        var rejectRecipients: [String: String] = [:]
+        public var rejectRecipients: [String: String] = [:]
         /// LMTP: recipient → its reply after the data (others get `250 2.0.0 Ok`).
-        var lmtpResults: [String: String] = [:]
-        var certificate: String?
-        var key: String?
-        var authUser: String?
-        var authPassword: String?
+        public var lmtpResults: [String: String] = [:]
+        public var certificate: String?
+        public var key: String?
+        public var authUser: String?
+        public var authPassword: String?
     }
 
-    struct Message: Decodable {
-        var mail_from: String
-        var rcpt_tos: [String]
-        var mail_options: [String]
-        var data: String
-        var secure: Bool
-        var authenticated: String?
+    public struct Message: Decodable {
+        public var mail_from: String
+        public var rcpt_tos: [String]
+        public var mail_options: [String]
+        public var data: String
+        public var secure: Bool
+        public var authenticated: String?
     }
 
-    let folder: String
-    let options: Options
+    public let folder: String
+    public let options: Options
     private let process: PeerProcess
 
-    init(_ options: Options) throws {
+    public init(_ options: Options) throws {
         var options = options
         if options.port == 0 { options.port = RelayPeers.freePort(on: options.host) }
         self.options = options
@@ -171,26 +177,26 @@ final class TestSink {
         try process.waitFor("READY")
     }
 
-    var port: Int { options.port }
+    public var port: Int { options.port }
 
-    func messages() throws -> [Message] {
+    public func messages() throws -> [Message] {
         let names = (try FileManager.default.contentsOfDirectory(atPath: folder)).filter { $0.hasSuffix(".json") }.sorted()
         return try names.map { try JSONDecoder().decode(Message.self, from: Data(contentsOf: URL(fileURLWithPath: folder + "/" + $0))) }
     }
 
     /// How many connections the server accepted.
-    var connections: Int {
+    public var connections: Int {
         (try? String(contentsOfFile: folder + "/connections", encoding: .utf8))?.split(separator: "\n").count ?? 0
     }
 
-    func stop() { process.stop() }
+    public func stop() { process.stop() }
 
     deinit {
         process.stop()
         try? FileManager.default.removeItem(atPath: folder)
     }
 
-    static let script = #"""
+    public static let script = #"""
 import asyncio, json, ssl, sys, os, itertools
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult
