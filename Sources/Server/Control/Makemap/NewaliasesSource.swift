@@ -49,7 +49,7 @@ enum NewaliasesSource {
     static func notifyDaemon(about table: Table) -> Int32 {
         guard let backend = table.declaredBackend else { return 0 }
         if backend == "static" || backend == "file" {
-            StandardError.write("newaliases: table aliases is the file \(table.configuredPath), which smtpd reads "
+            StandardError.write("newaliases: warning: table aliases is the file \(table.configuredPath), which smtpd reads "
                 + "itself; \(table.sourcePath).db is not used")
         }
         guard daemonAnswers() else { return 0 }
