@@ -51,7 +51,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "ConfParser", "RuleEngine", "Transport", "CCrypt",
+                "ConfParser", "RuleEngine", "Transport", "CCrypt", "CBerkeleyDB",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -76,7 +76,8 @@ static void load_library(void) {
     }
 }
 
-int tern_db_open(const char *path, tern_db **out_db, int *error_number) {
+static int open_with(const char *path, int flags, int mode, db185_type type, tern_db **out_db,
+                     int *error_number) {
     *out_db = NULL;
     *error_number = 0;
     pthread_once(&load_once, load_library);
@@ -88,8 +89,7 @@ int tern_db_open(const char *path, tern_db **out_db, int *error_number) {
         return TERN_DB_OPEN_FAILED;
     }
     errno = 0;
-    /* The same call as OpenSMTPD's table_db.c. */
-    handle->db = open_function(path, O_RDONLY, 0600, DB185_HASH, NULL);
+    handle->db = open_function(path, flags, mode, type, NULL);
     if (handle->db == NULL) {
         *error_number = errno;
         free(handle);
@@ -97,6 +97,49 @@ int tern_db_open(const char *path, tern_db **out_db, int *error_number) {
     }
     *out_db = handle;
     return TERN_DB_OK;
+}
+
+int tern_db_open(const char *path, tern_db **out_db, int *error_number) {
+    /* The same call as OpenSMTPD's table_db.c. */
+    return open_with(path, O_RDONLY, 0600, DB185_HASH, out_db, error_number);
+}
+
+static db185_type type_from(int type) { return type == TERN_DB_TYPE_BTREE ? DB185_BTREE : DB185_HASH; }
+
+int tern_db_create(const char *path, int type, tern_db **out_db, int *error_number) {
+    return open_with(path, O_TRUNC | O_RDWR, 0644, type_from(type), out_db, error_number);
+}
+
+int tern_db_open_type(const char *path, int type, tern_db **out_db, int *error_number) {
+    /* makemap -U's call. */
+    return open_with(path, O_RDONLY, 0644, type_from(type), out_db, error_number);
+}
+
+int tern_db_get(tern_db *db, const unsigned char *key, size_t key_length, int *error_number) {
+    db185_thang k = {(void *)key, key_length}, v = {NULL, 0};
+    errno = 0;
+    int result = db->db->get(db->db, &k, &v, 0);
+    *error_number = result < 0 ? errno : 0;
+    return result;
+}
+
+int tern_db_put(tern_db *db, const unsigned char *key, size_t key_length,
+                const unsigned char *value, size_t value_length, int *error_number) {
+    db185_thang k = {(void *)key, key_length}, v = {(void *)value, value_length};
+    errno = 0;
+    int result = db->db->put(db->db, &k, &v, 0);
+    *error_number = result < 0 ? errno : 0;
+    return result < 0 ? -1 : 0;
+}
+
+int tern_db_fd(tern_db *db) { return db->db->fd != NULL ? db->db->fd(db->db) : -1; }
+
+int tern_db_close_checked(tern_db *db, int *error_number) {
+    errno = 0;
+    int result = db->db->close(db->db);
+    *error_number = result < 0 ? errno : 0;
+    free(db);
+    return result < 0 ? -1 : 0;
 }
 
 int tern_db_next(tern_db *db, const unsigned char **key, size_t *key_length,

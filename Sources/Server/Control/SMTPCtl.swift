@@ -87,8 +87,10 @@ public enum StandardOutput {
 }
 
 enum FileDescriptorWriter {
-    static func write(_ fd: Int32, _ text: String) {
-        var bytes = Array(text.utf8)
+    static func write(_ fd: Int32, _ text: String) { write(fd, bytes: Array(text.utf8)) }
+
+    static func write(_ fd: Int32, bytes: [UInt8]) {
+        var bytes = bytes
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
@@ -101,11 +103,16 @@ enum FileDescriptorWriter {
 
 public enum StandardInput {
     /// Everything on standard input, up to end of file.
-    public static func readAll() -> [UInt8] {
+    public static func readAll() -> [UInt8] { FileDescriptorReader.readAll(0) }
+}
+
+enum FileDescriptorReader {
+    /// Everything `fd` gives, up to end of file or the first error.
+    static func readAll(_ fd: Int32) -> [UInt8] {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
-            let count = read(0, &chunk, chunk.count)
+            let count = read(fd, &chunk, chunk.count)
             if count < 0 && errno == EINTR { continue }
             if count <= 0 { return bytes }
             bytes += chunk[0..<count]
