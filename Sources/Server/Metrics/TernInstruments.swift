@@ -85,7 +85,14 @@ public struct TernInstruments: Sendable {
         queueInflight = meter(Name.queueInflight)
     }
 
-    // MARK: Events
+    // MARK: Events (``TernMetrics`` says when each happens)
+
+    func sessionAdmitted() { sessions.increment() }
+    func sessionRefused() { sessionsRefused.increment() }
+    func tlsHandshake() { tlsHandshakes.increment() }
+    func authentication(_ result: AuthenticationResult) { authentications[result]?.increment() }
+    func messageAccepted() { messagesAccepted.increment() }
+    func bounceQueued() { bounces.increment() }
 
     func recipient(accepted: Bool) {
         (accepted ? recipientsAccepted : recipientsRefused).increment()

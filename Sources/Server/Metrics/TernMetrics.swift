@@ -21,22 +21,20 @@ public enum TernMetrics {
     // MARK: Receiving
 
     /// A connection was admitted (not refused by the session limits).
-    static func sessionAdmitted() { instruments.sessions.increment() }
+    static func sessionAdmitted() { instruments.sessionAdmitted() }
 
     /// A connection was refused: too many sessions, or too many from its address.
-    static func sessionRefused() { instruments.sessionsRefused.increment() }
+    static func sessionRefused() { instruments.sessionRefused() }
 
     /// A TLS handshake completed (STARTTLS or smtps).
-    static func tlsHandshake() { instruments.tlsHandshakes.increment() }
+    static func tlsHandshake() { instruments.tlsHandshake() }
 
-    static func authentication(_ result: TernInstruments.AuthenticationResult) {
-        instruments.authentications[result]?.increment()
-    }
+    static func authentication(_ result: TernInstruments.AuthenticationResult) { instruments.authentication(result) }
 
     static func recipient(accepted: Bool) { instruments.recipient(accepted: accepted) }
 
     /// A message is durable in the queue and its 250 is about to go out.
-    static func messageAccepted() { instruments.messagesAccepted.increment() }
+    static func messageAccepted() { instruments.messageAccepted() }
 
     // MARK: Scheduler
 
@@ -46,7 +44,7 @@ public enum TernMetrics {
     }
 
     /// A notification (failure, delay or success DSN) was queued for a sender.
-    static func bounceQueued() { instruments.bounces.increment() }
+    static func bounceQueued() { instruments.bounceQueued() }
 
     // MARK: Read at scrape time
 
