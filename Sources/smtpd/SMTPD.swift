@@ -83,6 +83,10 @@ struct SMTPD: AsyncParsableCommand {
     @Option(name: .customLong("max-sessions-per-address"), help: "Concurrent sessions from one address (0: no limit).")
     var maximumSessionsPerAddress: Int = ReceiveLimits().maximumSessionsPerAddress
 
+    @Option(name: .customLong("metrics"), help: ArgumentHelp(
+        "Serve Prometheus metrics at http://HOST:PORT/metrics (or set TERN_METRICS=HOST:PORT).", valueName: "host:port"))
+    var metrics: String?
+
     mutating func run() async throws {
         if versionAndUsage {
             printError("version: \(ServerDefaults.versionLine)")
@@ -120,6 +124,14 @@ struct SMTPD: AsyncParsableCommand {
         options.limits.reverseDNS = !noReverseDNS
         options.limits.maximumSessions = maximumSessions
         options.limits.maximumSessionsPerAddress = maximumSessionsPerAddress
+        let metricsFromEnvironment = getenv(MetricsAddress.environmentVariable).map { String(cString: $0) }
+        if let text = metrics ?? metricsFromEnvironment.flatMap({ $0.isEmpty ? nil : $0 }) {
+            guard let address = MetricsAddress(text) else {
+                printError("smtpd: --metrics wants HOST:PORT, got \(text)")
+                throw ExitCode(1)
+            }
+            options.metricsAddress = address
+        }
         for map in portMaps {
             let parts = map.split(separator: "=")
             guard parts.count == 2, let from = Int(parts[0]), let to = Int(parts[1]) else {

@@ -53,21 +53,39 @@ public enum RelayPeers {
 }
 
 /// A child process that is killed when the test is done with it.
+///
+/// Started with posix_spawn, not Foundation's Process: the child must close every descriptor it inherited
+/// beyond stdin, stdout and stderr (other tests running at the same time wait for EOF on pipes of their own
+/// children, and a long-lived peer holding a copy would keep them waiting for ever), and closing Foundation's
+/// own watch socket in a child makes Foundation believe it exited and block in waitpid for it, which stalls
+/// every other Process in the test run.
 public final class PeerProcess: @unchecked Sendable {
-    private let process = Process()
+    private var pid: pid_t = 0
     public let output = Pipe()
 
-    /// The child closes every descriptor it inherited beyond stdin, stdout and stderr before it starts: other
-    /// tests running at the same time wait for EOF on pipes of their own children, and a long-lived peer that
-    /// inherited a copy of such a pipe would keep them waiting for ever.
     public init(_ path: String, _ arguments: [String]) throws {
-        process.executableURL = URL(fileURLWithPath: RelayPeers.python)
-        process.arguments = [
-            "-c", "import os, sys; os.closerange(3, 65536); os.execv(sys.argv[1], sys.argv[1:])", path,
-        ] + arguments
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        let write = output.fileHandleForWriting.fileDescriptor
+        posix_spawn_file_actions_adddup2(&actions, write, 1)
+        posix_spawn_file_actions_adddup2(&actions, write, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // A child spawned from a dispatch thread would inherit its blocked signals (SIGTERM among them).
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        // Python closes the inherited descriptors, then becomes the program (glibc's closefrom file action is
+        // not in the Swift overlay).
+        let wrapper = [RelayPeers.python, "-c", "import os, sys; os.closerange(3, 65536); os.execv(sys.argv[1], sys.argv[1:])"]
+        let argv = (wrapper + [path] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        let status = posix_spawn(&pid, RelayPeers.python, &actions, &attributes, argv, environ)
+        try? output.fileHandleForWriting.close()
+        guard status == 0 else { throw PeerError(text: "cannot start \(path): \(String(cString: strerror(status)))") }
     }
 
     /// Waits for a line containing `marker` on the process's output.
@@ -85,13 +103,11 @@ public final class PeerProcess: @unchecked Sendable {
     }
 
     public func stop() {
-        // SIGKILL: a child spawned from a dispatch thread inherits its blocked signals, SIGTERM among them.
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            // Not waitUntilExit: it can wait forever for a run loop that no test thread spins.
-            let deadline = Date().addingTimeInterval(5)
-            while process.isRunning && Date() < deadline { usleep(10_000) }
-        }
+        guard pid > 0 else { return }
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        pid = 0
     }
 
     deinit { stop() }

@@ -68,6 +68,7 @@ public enum Daemon {
 
         let services = ReceiveServices(store: store, queue: queue, limits: options.limits, logger: logger,
             onCommit: onCommit)
+        let metrics = try await MetricsService.start(options.metricsAddress, scheduler: scheduler, services: services, logger: logger)
         let listeners = ListenerSet(services: services, portMap: options.portMap, logger: logger)
         let endpoints: [ListenerEndpoint]
         do {
@@ -103,7 +104,7 @@ public enum Daemon {
             services: [
                 .init(service: ListenerService(runtime: runtime, socket: socket, control: control)),
                 .init(service: SchedulerService(scheduler: scheduler), successTerminationBehavior: .gracefullyShutdownGroup),
-            ],
+            ] + (metrics.map { [.init(service: $0)] } ?? []),
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         do {

@@ -21,6 +21,8 @@ public struct DaemonOptions: Sendable {
     public var mxPort: Int = 25
     /// `-P mda|mta|smtp`: start with these paused.
     public var paused: Set<String> = []
+    /// `--metrics HOST:PORT` or `TERN_METRICS`: serve Prometheus metrics there (off when nil).
+    public var metricsAddress: MetricsAddress?
 
     public static let defaultSocketPath = "/run/tern/smtpd.sock"
     public static let defaultUser = "_tern"

@@ -19,6 +19,7 @@ extension ReceivePolicy {
         switch await storedHash(for: user, configuration: configuration(session)) {
         case .failure(let error):
             logger.warning("\(id) smtp authentication user=\(user) result=tempfail error=\"\(error)\"")
+            TernMetrics.authentication(.tempfail)
             return .temporaryFailure
         case .success(let hash):
             let password = credentials.password
@@ -27,9 +28,11 @@ extension ReceivePolicy {
         }
         if result == .success {
             services.throttle.succeeded(address: session.client.address)
+            TernMetrics.authentication(.ok)
             logger.info("\(id) smtp authentication user=\(user) result=ok")
         } else {
             services.statistics.withLock { $0.authenticationFailures += 1 }
+            TernMetrics.authentication(.permfail)
             let delay = services.throttle.failed(address: session.client.address)
             logger.info("\(id) smtp authentication user=\(user) result=permfail")
             try? await Task.sleep(for: delay)

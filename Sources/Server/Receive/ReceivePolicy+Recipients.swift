@@ -27,9 +27,11 @@ extension ReceivePolicy {
             }
             services.transactions.withLock { $0[transaction.messageID]?.envelopes += queued }
             services.statistics.withLock { $0.recipientsAccepted += 1 }
+            TernMetrics.recipient(accepted: true)
             return .accept
         case .refused(let refusal):
             services.statistics.withLock { $0.recipientsRefused += 1 }
+            TernMetrics.recipient(accepted: false)
             logger.debug("\(session.client.sessionIDText) smtp rcpt refused: \(refusal.reason)")
             return .reject(RecipientRejection(refusal.reply))
         }

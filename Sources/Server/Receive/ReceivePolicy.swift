@@ -36,6 +36,7 @@ public struct ReceivePolicy: SessionPolicy {
             break
         case .tooManySessions, .tooManyFromAddress:
             services.statistics.withLock { $0.refusedSessions += 1 }
+            TernMetrics.sessionRefused()
             logger.info("\(client.sessionIDText) smtp connected address=\(client.address) host=<unknown>")
             logger.info("\(client.sessionIDText) smtp disconnected reason=too-many-sessions")
             return .reject(SMTPReply(421, EnhancedStatusCode(4, .otherStatus), "Too many connections, try later"))
@@ -44,6 +45,7 @@ public struct ReceivePolicy: SessionPolicy {
             $0.sessions += 1
             $0.activeSessions += 1
         }
+        TernMetrics.sessionAdmitted()
         var reverseName: String?
         if client.isLocalEnqueue {
             reverseName = configuration.localHost.serverName
@@ -71,6 +73,7 @@ public struct ReceivePolicy: SessionPolicy {
             logger.info("\(id) smtp bad-input result=\"\(Self.logText(reply))\"")
         case .tlsEstablished(let tls):
             services.statistics.withLock { $0.tlsSessions += 1 }
+            TernMetrics.tlsHandshake()
             // OpenSMTPD's tls_to_text: VERSION:CIPHER:BITS. swift-nio-ssl tells the version only.
             let details = tls.cipher.map { ":\($0):\(tls.cipherBits ?? 0)" } ?? ""
             logger.info("\(id) smtp tls ciphers=\(tls.version)\(details)")
@@ -147,6 +150,7 @@ public struct ReceivePolicy: SessionPolicy {
                 logger.info("\(id) smtp envelope evpid=\(envelope.id!) from=<\(sender)> to=<\(envelope.dest)>")
             }
             services.statistics.withLock { $0.messagesAccepted += 1 }
+            TernMetrics.messageAccepted()
             await services.onCommit(committed)
             return .accepted
         } catch let error as QueueError {

@@ -159,6 +159,7 @@ public actor Scheduler: Service {
 
     private nonisolated func deliver(_ batch: DeliveryBatch) async {
         let outcomes = await outcomes(of: batch)
+        TernMetrics.deliveries(outcomes, method: batch.method)
         for action in await deliveryFinished(batch.id, outcomes) {
             if case .record(let record) = action { await perform(record) }
         }
@@ -203,6 +204,7 @@ public actor Scheduler: Service {
             do {
                 try await submit(bounce)
                 submitted.insert(index)
+                TernMetrics.bounceQueued()
             } catch {
                 blocked.formUnion(bounce.envelopeIDs)
                 logger.warning("warn: scheduler: cannot queue \(bounce.kind.action) notification for message \(bounce.messageID) to <\(bounce.sender)>: \(error)")
