@@ -72,8 +72,12 @@ struct RelayTests {
         defer { server.daemon.finish() }
         #expect(try Self.submit(server, to: "alfred@outside.example").status == 0)
         #expect(server.daemon.waitForLog("result=\"TempFail\""), "\(server.daemon.log)")
-        let queued = try server.daemon.smtpctl(["show", "queue"]).output
-        #expect(queued.contains("|alfred@outside.example|") && queued.contains("451"), "\(queued)")
+        // The log line comes before the envelope's new state is on disk; wait for the queue to show it.
+        var queued = ""
+        #expect(waitUntil {
+            queued = (try? server.daemon.smtpctl(["show", "queue"]).output) ?? ""
+            return queued.contains("|alfred@outside.example|") && queued.contains("451")
+        }, "\(queued)")
         sink.stop()
         sink = try TestSink(.init(host: "127.0.0.6", port: port))
         defer { sink.stop() }
