@@ -78,7 +78,8 @@ public struct ReceivePolicy: SessionPolicy {
             let details = tls.cipher.map { ":\($0):\(tls.cipherBits ?? 0)" } ?? ""
             logger.info("\(id) smtp tls ciphers=\(tls.version)\(details)")
         case .disconnected(let reason):
-            services.sessions.remove(session.client.sessionID, address: session.client.address)
+            // A session refused at connect was never admitted and already logged its end.
+            guard services.sessions.remove(session.client.sessionID, address: session.client.address) else { return }
             services.statistics.withLock { $0.activeSessions -= 1 }
             logger.info("\(id) smtp disconnected reason=\(reason)")
         }

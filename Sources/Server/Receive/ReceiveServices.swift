@@ -88,11 +88,14 @@ final class SessionRegistry: Sendable {
         state.withLock { $0.configurations[id] }
     }
 
-    func remove(_ id: UInt64, address: String) {
+    /// Forgets a session; false when it was never admitted (refused at connect).
+    @discardableResult
+    func remove(_ id: UInt64, address: String) -> Bool {
         state.withLock { state in
-            guard state.configurations.removeValue(forKey: id) != nil else { return }
+            guard state.configurations.removeValue(forKey: id) != nil else { return false }
             let count = state.perAddress[address, default: 1] - 1
             state.perAddress[address] = count > 0 ? count : nil
+            return true
         }
     }
 
