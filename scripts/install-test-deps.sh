@@ -8,7 +8,9 @@
 #                     the corpus fixture: `ip`, `unshare`, and the stub generator scripts/compat/stubs.py
 #   dovecot-core      doveadm, which reads back the maildir files Tern's delivery workers write
 #                     (Tests/ServerTests/Delivery/DovecotReadBackTests.swift); its service is never started
-#   dovecot-imapd     Dovecot serving over IMAPS what Tern delivered, in the seed end-to-end test
+#   dovecot-imapd, dovecot-lmtpd
+#                     Dovecot serving over IMAPS what Tern delivered (the seed end-to-end test), and its LMTP
+#                     server, which Tern delivers to
 #   dnsmasq-base, python3-aiosmtpd
 #                     the relay tests' peers: a DNS server with MX records on a high loopback port (the binary
 #                     only, no system service), and receiving SMTP/LMTP servers with STARTTLS and AUTH
@@ -28,7 +30,7 @@
 # the script checks that the install left no OpenSMTPD daemon running (and stops one if it did).
 set -euo pipefail
 
-packages=(opensmtpd opensmtpd-extras iproute2 util-linux python3 dovecot-core dovecot-imapd openssl ca-certificates netbase
+packages=(opensmtpd opensmtpd-extras iproute2 util-linux python3 dovecot-core dovecot-imapd dovecot-lmtpd openssl ca-certificates netbase
           swaks msmtp libnet-ssleay-perl libio-socket-ssl-perl libauthen-sasl-perl fail2ban dnsmasq-base python3-aiosmtpd)
 
 say() { printf 'install-test-deps: %s\n' "$*"; }

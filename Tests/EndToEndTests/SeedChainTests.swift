@@ -69,6 +69,46 @@ struct SeedChainTests {
             == "Welcome|sent by batman@athome.tld\n" })
     }
 
+    /// `action … lmtp "/socket" rcpt-to virtual <virtuals>` (examples/lmtp-dovecot): Tern hands the seed's virtual
+    /// users' mail to Dovecot's real LMTP server, which files it where IMAP serves it. In this suite because both
+    /// tests use /var/vmail/athome.tld.
+    @Test func heroesMailGoesThroughDovecotsLMTPToBothInboxes() throws {
+        try? FileManager.default.removeItem(atPath: Self.domainFolder)
+        defer { try? FileManager.default.removeItem(atPath: Self.domainFolder) }
+        let seed = TernBinaries.packageRoot.appendingPathComponent("examples/seed")
+        func read(_ name: String) throws -> String {
+            try String(contentsOf: seed.appendingPathComponent(name), encoding: .utf8)
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tern-cert-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (certificate, key) = try TestCertificate.make(commonName: "athome.tld", in: folder)
+        let port = TernDaemon.freePort()
+        let daemon = try TernDaemon(configuration: """
+            table virtuals file:@DIR@/virtuals
+            listen on 127.0.0.1 port \(port)
+            action "dovecot" lmtp "@DIR@/dovecot/run/lmtp" rcpt-to virtual <virtuals>
+            match from any for domain "athome.tld" action "dovecot"
+            """, files: [
+                "virtuals": try read("virtuals"), "passwd": try read("passwd"),
+                "athome.tld.crt": certificate, "athome.tld.key": key,
+            ], waitForPorts: [port])
+        defer { daemon.finish() }
+        let dovecot = try DovecotServer(folder: daemon.folder)
+        defer { dovecot.stop() }
+        let sent = try ProcessRunner.run(ExternalTool.path("swaks") ?? "swaks", [
+            "--server", "127.0.0.1:\(port)", "--from", "alfred@manor.example", "--to", "heroes@athome.tld",
+            "--header", "Subject: Dinner", "--body", "at eight",
+        ])
+        #expect(sent.status == 0, "\(sent.output)")
+        #expect(waitUntil(timeout: 20) {
+            (try? dovecot.readInbox(user: "superman@athome.tld", password: "superman-secret")) == "Dinner|at eight\n"
+        }, "\(daemon.log)\n\(dovecot.log)")
+        #expect(try dovecot.readInbox(user: "batman@athome.tld", password: "batman-secret") == "Dinner|at eight\n")
+        #expect(daemon.log.contains("mta delivery") || daemon.log.contains("delivery evpid="), "\(daemon.log)")
+        #expect(waitUntil { QueueInspection(queueDirectory: daemon.queueDirectory).messageIDs.isEmpty })
+    }
+
     private func appendLine(_ line: String, to path: String) throws {
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         handle.seekToEndOfFile()

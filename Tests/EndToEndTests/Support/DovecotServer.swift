@@ -21,8 +21,9 @@ final class DovecotServer {
             base_dir = \(base.path)/run
             state_dir = \(base.path)/state
             log_path = \(base.path)/dovecot.log
-            protocols = imap
+            protocols = imap lmtp
             listen = 127.0.0.1
+            postmaster_address = postmaster@athome.tld
             ssl = required
             ssl_cert = <\(folder.path)/athome.tld.crt
             ssl_key = <\(folder.path)/athome.tld.key
@@ -35,6 +36,11 @@ final class DovecotServer {
               inet_listener imaps {
                 port = \(port)
                 ssl = yes
+              }
+            }
+            service lmtp {
+              unix_listener lmtp {
+                mode = 0666
               }
             }
             service auth {
@@ -64,6 +70,9 @@ final class DovecotServer {
             throw TernDaemon.DaemonError(description: "dovecot did not start: \(log)")
         }
     }
+
+    /// Dovecot's LMTP socket.
+    var lmtpSocket: String { folder.appendingPathComponent("dovecot/run/lmtp").path }
 
     var log: String {
         (try? String(contentsOfFile: folder.appendingPathComponent("dovecot/dovecot.log").path, encoding: .utf8)) ?? ""
