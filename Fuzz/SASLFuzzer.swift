@@ -1,5 +1,5 @@
 // libFuzzer target for the SASL layer: base64, xtext, and the PLAIN and LOGIN server exchanges.
-// Build and run: Fuzz/build-sasl.sh SECONDS (or scripts/fuzz.sh sasl).
+// Build and run: scripts/fuzz.sh sasl SECONDS.
 //
 // Invariants beyond "never traps":
 // - base64 and xtext: decode(encode(x)) == x for any octets, and whatever decodes re-encodes to something that

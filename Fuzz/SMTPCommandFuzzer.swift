@@ -1,5 +1,5 @@
 // libFuzzer target for the SMTP wire grammar: the line framer, the command parser and encoder, dot-unstuffing,
-// and the client-side reply parser. Build and run: Fuzz/build-smtp.sh SECONDS (or scripts/fuzz.sh smtp).
+// and the client-side reply parser. Build and run: scripts/fuzz.sh smtp SECONDS.
 //
 // Besides "never traps", it checks the promises these types make:
 // - every framed line is free of CR and LF, and no line is longer than the limit asked for;

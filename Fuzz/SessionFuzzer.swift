@@ -1,6 +1,6 @@
 // libFuzzer target for whole SMTP sessions: bytes from a client, driven through SMTPSessionStateMachine with a
 // fake policy whose answers (and the timing of TLS, timeouts and disconnects) also come from the input.
-// Build and run: Fuzz/build-session.sh SECONDS (or scripts/fuzz.sh session).
+// Build and run: scripts/fuzz.sh session SECONDS.
 //
 // Input layout: byte 0 picks the listener configuration, byte 1 seeds the answer generator; the rest is split
 // into writes by a control byte in front of each: its low 5 bits give the write's length, its top bits may

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds and runs a libFuzzer target: scripts/fuzz.sh NAME [SECONDS] [extra libFuzzer flags]
-#   NAME: confparser | tables | formats, or any NAME with a Fuzz/build-NAME.sh
+#   NAME: confparser | tables | formats | smtp | sasl | session | client
 # Corpora live in Fuzz/corpus/NAME (kept in the repository); crashes go to Fuzz/artifacts/NAME.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,8 +29,22 @@ case "$name" in
     extra=()
     set -- -len_control=0 -max_len=2200 "$@"
     ;;
+  smtp | sasl | session | client)
+    # The SMTP command parser, framer and reply parser; base64, xtext and SASL; whole server sessions; the
+    # SMTP/LMTP client fed any server replies. Each compiles the part of Sources/Transport that needs neither
+    # NIO nor libresolv (Fuzz/transport-sources.sh) with its fuzzer into one module.
+    case "$name" in
+      smtp) fuzzer=Fuzz/SMTPCommandFuzzer.swift ;;
+      sasl) fuzzer=Fuzz/SASLFuzzer.swift ;;
+      session) fuzzer=Fuzz/SessionFuzzer.swift ;;
+      client) fuzzer=Fuzz/SMTPClientFuzzer.swift ;;
+    esac
+    mapfile -t sources < <(Fuzz/transport-sources.sh)
+    sources+=("$fuzzer")
+    extra=()
+    set -- -max_len=4096 "$@"
+    ;;
   *)
-    if [ -x "Fuzz/build-$name.sh" ]; then exec "Fuzz/build-$name.sh" "$seconds" "$@"; fi
     echo "unknown fuzz target: $name" >&2; exit 2 ;;
 esac
 swiftc "${flags[@]}" "${sources[@]}" "${extra[@]}" -o "Fuzz/bin/$name"

@@ -11,8 +11,8 @@
 #   6. scripts/compat/mutate-differential.py  300 mutated configurations, Tern and OpenSMTPD compared
 # TERN_SWIFT_FLAGS adds flags to every swift build/test (e.g. "--scratch-path .build-ci").
 # Every step runs even when an earlier one failed (unless the build failed: then nothing can run).
-# The last line reads "N passed, N failed": steps 1-3 count one check each, steps 4 and 5 every check they
-# make. Skipped steps (not root, TERN_SKIP_DEPS=1, no Debian smtpd) count in neither and are named above
+# The last line reads "N passed, N failed": steps 1 and 2 count one check each, step 3 every Swift test, steps
+# 4 to 6 every check they make. Skipped steps (not root, TERN_SKIP_DEPS=1, no Debian smtpd) count in neither and are named above
 # it. Exit status: 0 when nothing failed.
 set -uo pipefail
 exec </dev/null
@@ -93,7 +93,18 @@ if [ "$built" = 1 ]; then
     result=$(grep -E '(✔|✘) Test run with' "$logs/swift-test" | tail -n 1 | sed 's/^[✔✘] //')
     xctest=$(grep -Eo 'Executed [0-9]+ tests?, with [0-9]+ failures?' "$logs/swift-test" | tail -n 1)
     detail="${result:-no Swift Testing result}${xctest:+; XCTest: $xctest}"
-    if [ "$rc" = 0 ]; then record PASS "swift test" "$detail"; else record FAIL "swift test" "$detail (exit $rc)"; fi
+    # Every Swift test counts: the run's test count, less the tests that failed.
+    total=$(grep -Eo 'Test run with [0-9]+ tests?' "$logs/swift-test" | tail -n 1 | grep -Eo '[0-9]+' || true)
+    failing=$(grep -cE '^✘ Test .* failed after' "$logs/swift-test" || true)
+    if [ "$rc" = 0 ] && [ -n "$total" ]; then
+        summary+=("$(printf '%-5s %-28s %s' PASS "swift test" "$detail")")
+        passed=$((passed + total))
+    else
+        [ "${failing:-0}" -gt 0 ] || failing=1
+        summary+=("$(printf '%-5s %-28s %s' FAIL "swift test" "$detail (exit $rc)")")
+        passed=$((passed + ${total:-0} - failing))
+        failed=$((failed + failing))
+    fi
 
     # 4. differential
     step "scripts/compat/differential.sh"
