@@ -24,6 +24,7 @@ public enum Daemon {
     /// Runs until a shutdown signal; throws when it cannot start.
     public static func run(_ options: DaemonOptions) async throws {
         let logger = Logger(label: "smtpd")
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
         let configuration: RunningConfiguration
         do {
             configuration = try RunningConfiguration.load(path: options.configPath, macros: options.macros)
@@ -102,7 +103,7 @@ public enum Daemon {
 
         let group = ServiceGroup(configuration: .init(
             services: [
-                .init(service: ListenerService(runtime: runtime, socket: socket, control: control)),
+                .init(service: ListenerService(runtime: runtime, socket: socket, control: control, hangups: hangups)),
                 .init(service: SchedulerService(scheduler: scheduler), successTerminationBehavior: .gracefullyShutdownGroup),
             ] + (metrics.map { [.init(service: $0)] } ?? []),
             gracefulShutdownSignals: [.sigterm, .sigint],
@@ -150,9 +151,10 @@ struct ListenerService: Service {
     let runtime: DaemonRuntime
     let socket: SMTPListener
     let control: ControlServer
+    /// Trapped before the first socket was bound: a SIGHUP that comes early must reload, not kill.
+    let hangups: UnixSignalsSequence
 
     func run() async throws {
-        let hangups = await UnixSignalsSequence(trapping: .sighup)
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await _ in hangups { _ = await runtime.reload() }
