@@ -22,7 +22,20 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from smtpload import message_bytes  # noqa: E402
 
 ID_PATTERN = re.compile(rb"^Message-ID: <([^@>]+)@tern-load\.test>", re.MULTILINE | re.IGNORECASE)
-TO_PATTERN = re.compile(rb"^To: (\S+)\r?$", re.MULTILINE)
+TO_PATTERN = re.compile(rb"^To: ([^\s]+)\r?$", re.MULTILINE)
+
+
+def whole_message(data, size, domain):
+    """(smtpload id or None, whether data ends with that whole message as sent, in LF or CRLF lines)."""
+    found = ID_PATTERN.search(data)
+    if not found:
+        return None, False
+    ident = found.group(1).decode()
+    to = TO_PATTERN.search(data)
+    if not to:
+        return ident, False
+    sent = message_bytes(ident, size, domain, to.group(1).decode())
+    return ident, data.endswith(sent) or data.endswith(sent.replace(b"\r\n", b"\n"))
 
 
 def main():
@@ -45,16 +58,11 @@ def main():
         files += 1
         with open(path, "rb") as f:
             data = f.read()
-        found = ID_PATTERN.search(data)
-        if not found:
+        ident, whole = whole_message(data, args.size, args.domain)
+        if ident is None:
             unknown.append(path)
             continue
-        ident = found.group(1).decode()
-        to = TO_PATTERN.search(data)
-        expected = None
-        if to:
-            expected = message_bytes(ident, args.size, args.domain, to.group(1).decode()).replace(b"\r\n", b"\n")
-        if expected is None or not data.endswith(expected):
+        if not whole:
             partial.append(path)
         delivered.setdefault(ident, []).append(path)
     leftovers = len(glob.glob(os.path.join(args.mail, "*", "Maildir", "tmp", "*")))

@@ -10,8 +10,8 @@ Measures the latency of the reply to the end of DATA (from sending "." to readin
   smtpload.py --port 2525 --sessions 20 --duration 10 --json out.json
   smtpload.py --port 2525 --sessions 8 --messages 2000 --ack-log acked.txt   (crash test: one line per 250)
 
-The ack log gets one line per message that got a 2xx to DATA: "ID CODE", flushed at once, so that a crash of
-the server (or of this script) loses no acknowledged id.
+The ack log gets one line per message that got a reply to the end of DATA: "ID CODE", flushed at once, so that a
+crash of the server (or of this script) loses no acknowledged (2xx) id.
 """
 import argparse
 import asyncio
@@ -95,6 +95,8 @@ def take_one(args, deadline, counter):
     """Whether another message may be sent (before the deadline, within the message count); counts it."""
     if deadline is not None and time.monotonic() >= deadline:
         return False
+    if args.stop_file and os.path.exists(args.stop_file):
+        return False
     if args.messages is not None:
         if counter[0] >= args.messages:
             return False
@@ -161,9 +163,13 @@ async def worker(index, args, stats, deadline, counter, ack_log):
                         ack_log.flush()
                 elif 400 <= code < 500:
                     stats.temp_failed += 1
+                    if ack_log is not None:
+                        ack_log.write(f"{ident} {code}\n")
                     stats.error(f"end of DATA {code} {text.splitlines()[0][4:60]}")
                 else:
                     stats.perm_failed += 1
+                    if ack_log is not None:
+                        ack_log.write(f"{ident} {code}\n")
                     stats.error(f"end of DATA {code} {text.splitlines()[0][4:60]}")
             try:
                 await asyncio.wait_for(session.command("QUIT"), 5)
@@ -229,11 +235,12 @@ def main():
     parser.add_argument("--domain", default="bench.test")
     parser.add_argument("--sender-domain", default="sender.test")
     parser.add_argument("--run", default=f"r{os.getpid()}", help="id prefix, unique per run")
+    parser.add_argument("--stop-file", help="stop sending once this file exists")
     parser.add_argument("--ack-log", help="append 'ID CODE' per acknowledged message")
     parser.add_argument("--json", help="write the summary here (default: stdout)")
     args = parser.parse_args()
-    if args.duration is None and args.messages is None:
-        parser.error("give --duration or --messages")
+    if args.duration is None and args.messages is None and args.stop_file is None:
+        parser.error("give --duration, --messages or --stop-file")
     result = asyncio.run(main_async(args))
     text = json.dumps(result)
     if args.json:
