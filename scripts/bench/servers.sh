@@ -67,12 +67,13 @@ stop_tree() {
     return 0
 }
 
-# wait_port PORT PID: until 127.0.0.1:PORT accepts (20 s), while PID lives.
+# wait_port PORT PID: until $LISTEN_HOST:PORT accepts (20 s), while PID lives.
 wait_port() {
     local port=$1 pid=$2 i
     for i in $(seq 200); do
         kill -0 "$pid" 2>/dev/null || return 1
-        if "$PY" -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' "$1" 2>/dev/null; then
+        if "$PY" -c 'import socket,sys; socket.create_connection((sys.argv[2], int(sys.argv[1])), 1).close()' \
+            "$port" "$LISTEN_HOST" 2>/dev/null; then
             return 0
         fi
         sleep 0.1
@@ -81,7 +82,8 @@ wait_port() {
 }
 
 # write_conf FILE PORT MAILROOT: the benchmark configuration both servers run: every user@bench.test goes to
-# MAILROOT/<user>/Maildir as _vmail, through a virtual table.
+# MAILROOT/<user>/Maildir as _vmail, through a virtual table. Listens on $LISTEN_HOST (default 127.0.0.1).
+LISTEN_HOST=127.0.0.1
 write_conf() {
     local file=$1 port=$2 mail=$3 dir
     dir=$(dirname "$file")
@@ -89,7 +91,7 @@ write_conf() {
     install -d -o _vmail -g _vmail -m 0700 "$mail"
     cat > "$file" <<CONF
 table vusers file:$dir/vusers
-listen on 127.0.0.1 port $port hostname bench.localdomain
+listen on $LISTEN_HOST port $port hostname bench.localdomain
 action "vmail" maildir "$mail/%{dest.user:lowercase}/Maildir" virtual <vusers>
 match from any for domain "bench.test" action "vmail"
 CONF

@@ -37,7 +37,8 @@ class Holder:
 
 async def hold_one(args, holder, stop):
     try:
-        reader, writer = await asyncio.open_connection(args.host, args.port)
+        reader, writer = await asyncio.open_connection(
+            args.host, args.port, local_addr=(args.source, 0) if args.source else None)
     except OSError as error:
         holder.count(holder.errors, f"connect: {error.strerror or error}")
         return
@@ -128,6 +129,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--source", help="local address to connect from")
     parser.add_argument("--connections", type=int, default=1000)
     parser.add_argument("--hold", type=float, default=10, help="seconds to hold them once open")
     parser.add_argument("--rate", type=int, default=2000, help="new connections per second at most")
