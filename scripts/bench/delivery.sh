@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# End-to-end benchmark: Tern and Debian's OpenSMTPD 6.8 side by side, same machine, same configuration
+# (listen on 127.0.0.1, a virtual table, maildir delivery as _vmail; see write_conf in servers.sh).
+#
+#   sudo scripts/bench/delivery.sh [--duration S] [--levels "1 20 100"] [--idle N] [--parse-lines N]
+#                                  [--size BYTES] [--per-connection K] [--only tern|opensmtpd] [--keep]
+#
+# For each server and each concurrency level, on a fresh queue and fresh maildirs:
+#   (a) smtpload.py sends 2 KiB messages for S seconds (default 10) over that many concurrent sessions, one
+#       message per connection (--per-connection to change); accepted/s counts the 250s, delivered/s counts the
+#       files in new/ from the first connection until the last of them arrived;
+#   (b) p50 and p99 of the time from sending "." to reading the reply;
+# then (c) N idle connections (default 2000) are held and the resident memory of the server's whole process
+# tree is sampled: (peak - before) per 1,000 connections; and (d) scripts/bench/parse-1m.sh times `-n`.
+# Prints a table with both servers and the ratio (> 1: Tern better). Both servers look up 127.0.0.1's reverse
+# name (in /etc/hosts), as OpenSMTPD always does. Results and logs stay in the printed folder with --keep.
+# Needs root, a release build (swift build -c release), python3, /usr/sbin/smtpd, GNU time.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/servers.sh"
+servers_sandbox "$@"
+
+duration=10
+levels="1 20 100"
+idle=2000
+parse_lines=1000000
+size=2048
+per_connection=1
+only=""
+keep=0
+while [ $# -gt 0 ]; do
+    case $1 in
+        --duration) duration=$2; shift 2 ;;
+        --levels) levels=$2; shift 2 ;;
+        --idle) idle=$2; shift 2 ;;
+        --parse-lines) parse_lines=$2; shift 2 ;;
+        --size) size=$2; shift 2 ;;
+        --per-connection) per_connection=$2; shift 2 ;;
+        --only) only=$2; shift 2 ;;
+        --keep) keep=1; shift ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        *) echo "unknown option $1" >&2; exit 2 ;;
+    esac
+done
+
+servers_init
+ulimit -n "$(ulimit -Hn)"
+work=$(mktemp -d /var/tmp/tern-bench.XXXXXX)
+chmod 0755 "$work"
+[ "$keep" = 1 ] || CLEANUP_EXTRA="rm -rf '$work'"
+servers=(tern opensmtpd)
+[ -n "$only" ] && servers=("$only")
+[ -x /usr/sbin/smtpd ] || { echo "no /usr/sbin/smtpd: Tern only"; servers=(tern); }
+
+start_server() { # NAME TAG PORT -> SERVER_PID
+    local name=$1 tag=$2 port=$3
+    write_conf "$work/$tag.conf" "$port" "$work/$tag.mail"
+    if [ "$name" = tern ]; then
+        tern_start "$work/$tag.conf" "$work/$tag.queue" "$work/$tag.log" "$port"
+        SERVER_PID=$TERN_PID
+    else
+        osmtpd_start "$work/$tag.conf" "$work/$tag.spool" "$work/$tag.log" "$port"
+        SERVER_PID=$OSMTPD_PID
+    fi
+}
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -r), disk $(df -h --output=source,fstype,size "$work" | tail -1 | tr -s ' ')"
+echo "Tern: $TERN; OpenSMTPD: $(/usr/sbin/smtpd -h 2>&1 | head -1 || true)"
+echo "work folder: $work; $duration s per level, ${size}-byte messages, $per_connection per connection"
+
+for name in "${servers[@]}"; do
+    for level in $levels; do
+        tag="$name-c$level"
+        port=$(free_port)
+        start_server "$name" "$tag" "$port"
+        echo "[$name, $level sessions] sending for $duration s"
+        "$PY" "$BENCH_DIR/smtpload.py" --port "$port" --sessions "$level" --duration "$duration" \
+            --size "$size" --per-connection "$per_connection" --run "$tag" --json "$work/$tag.load.json"
+        acked=$(json_field "$work/$tag.load.json" acked)
+        start=$(json_field "$work/$tag.load.json" started_epoch)
+        "$PY" "$BENCH_DIR/wait_delivered.py" --mail "$work/$tag.mail" --expect "$acked" --start "$start" \
+            > "$work/$tag.delivered.json"
+        "$PY" "$BENCH_DIR/maildir_check.py" --mail "$work/$tag.mail" --size "$size" > "$work/$tag.check.json" || true
+        echo "  load: $(cat "$work/$tag.load.json")"
+        echo "  delivery: $(cat "$work/$tag.delivered.json")"
+        echo "  check: $(cut -c1-200 "$work/$tag.check.json")"
+        stop_tree "$SERVER_PID"
+        rm -rf "$work/$tag.mail" "$work/$tag.queue" "$work/$tag.spool"
+    done
+    tag="$name-idle"
+    port=$(free_port)
+    start_server "$name" "$tag" "$port"
+    sleep 2
+    echo "[$name] holding $idle idle connections"
+    "$PY" "$REPO_DIR/scripts/load/idle.py" --port "$port" --connections "$idle" --hold 10 --pid "$SERVER_PID" \
+        --json "$work/$tag.json" >/dev/null
+    echo "  idle: $(cut -c1-400 "$work/$tag.json")"
+    stop_tree "$SERVER_PID"
+done
+
+parse_out=""
+if [ "$parse_lines" -gt 0 ]; then
+    echo "[both] smtpd -n on a $parse_lines-line table"
+    parse_out=$(TERN_SMTPD="$TERN" bash "$BENCH_DIR/parse-1m.sh" "$parse_lines" 3)
+    echo "$parse_out" | sed 's/^/  /'
+fi
+
+echo "$parse_out" > "$work/parse.txt"
+"$PY" - "$work" "$levels" "$parse_lines" "${servers[@]}" <<'PY'
+import json, os, sys
+work, levels, parse_lines, servers = sys.argv[1], sys.argv[2].split(), sys.argv[3], sys.argv[4:]
+parse_text = open(f"{work}/parse.txt").read()
+
+def load(path):
+    try:
+        return json.load(open(path))
+    except (OSError, ValueError):
+        return {}
+
+rows = []  # (label, {server: value}, better)  better: "higher" or "lower"
+for level in levels:
+    acc, dlv, p50, p99 = {}, {}, {}, {}
+    for s in servers:
+        l = load(f"{work}/{s}-c{level}.load.json")
+        d = load(f"{work}/{s}-c{level}.delivered.json")
+        acc[s] = l.get("accepted_per_second")
+        dlv[s] = round(d["delivered"] / d["last_seconds"], 1) if d.get("last_seconds") else None
+        if d and not d.get("complete"):
+            dlv[s] = f"{dlv[s]} (incomplete: {d.get('delivered')}/{l.get('acked')})"
+        p50[s], p99[s] = l.get("p50_ms"), l.get("p99_ms")
+    rows += [(f"accepted msg/s, {level} sessions", acc, "higher"),
+             (f"delivered msg/s, {level} sessions", dlv, "higher"),
+             (f"250 after DATA p50 ms, {level} sess.", p50, "lower"),
+             (f"250 after DATA p99 ms, {level} sess.", p99, "lower")]
+rss = {}
+for s in servers:
+    i = load(f"{work}/{s}-idle.json")
+    if i.get("banners"):
+        rss[s] = round((i["rss_kib_peak"] - i["rss_kib_before"]) / 1024 / (i["banners"] / 1000), 2)
+rows.append(("RSS MiB per 1,000 idle connections", rss, "lower"))
+parse = {}
+for line in parse_text.splitlines():
+    parts = line.split()
+    if len(parts) >= 5 and parts[2] == "s" and parts[0] in ("tern", "opensmtpd-6.8"):
+        parse["tern" if parts[0] == "tern" else "opensmtpd"] = float(parts[1])
+if parse:
+    rows.append((f"smtpd -n, {int(parse_lines):,}-line table, s", parse, "lower"))
+
+def number(v):
+    return v if isinstance(v, (int, float)) else None
+
+print()
+header = f"{'measure':40} " + " ".join(f"{s:>12}" for s in servers) + ("   ratio (>1: Tern better)" if len(servers) == 2 else "")
+print(header)
+print("-" * len(header))
+for label, values, better in rows:
+    cells = " ".join(f"{str(values.get(s, '-')):>12}" for s in servers)
+    ratio = ""
+    if len(servers) == 2:
+        t, o = number(values.get("tern")), number(values.get("opensmtpd"))
+        if t and o:
+            ratio = f"{(t / o if better == 'higher' else o / t):.2f}x"
+    print(f"{label:40} {cells}   {ratio}")
+errors = {s: {lvl: load(f"{work}/{s}-c{lvl}.load.json").get("errors") for lvl in levels} for s in servers}
+if any(e for per in errors.values() for e in per.values()):
+    print("client-side errors:", json.dumps(errors))
+PY
