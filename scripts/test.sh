@@ -9,10 +9,13 @@
 #   4. scripts/compat/differential.sh Debian's OpenSMTPD 6.8 and Tern on the 146 probes
 #   5. scripts/compat/corpus.sh       the real-world corpus in the namespace fixture
 #   6. scripts/compat/mutate-differential.py  300 mutated configurations, Tern and OpenSMTPD compared
+#   7. scripts/crash/kill9.sh --quick, scripts/crash/diskfull.sh, scripts/load/peraddr.sh
+#                                     the real daemon killed -9 under load (nothing acknowledged lost, nothing
+#                                     partial), a full disk during DATA (452, nothing lost), per-address limits
 # TERN_SWIFT_FLAGS adds flags to every swift build/test (e.g. "--scratch-path .build-ci").
 # Every step runs even when an earlier one failed (unless the build failed: then nothing can run).
 # The last line reads "N passed, N failed": steps 1 and 2 count one check each, step 3 every Swift test, steps
-# 4 to 6 every check they make. Skipped steps (not root, TERN_SKIP_DEPS=1, no Debian smtpd) count in neither and are named above
+# 4 to 6 every check they make, step 7 one check per script. Skipped steps (not root, TERN_SKIP_DEPS=1, no Debian smtpd) count in neither and are named above
 # it. Exit status: 0 when nothing failed.
 set -uo pipefail
 exec </dev/null
@@ -124,6 +127,21 @@ if [ "$built" = 1 ]; then
     else
         summary+=("$(printf '%-5s %-28s %s' SKIP "compat: mutated configs" "needs root and Debian's smtpd")")
     fi
+
+    # 7. crash safety and faults against the real daemon
+    for check in "crash/kill9.sh --quick" "crash/diskfull.sh" "load/peraddr.sh"; do
+        read -r -a words <<<"$check"
+        step "scripts/$check"
+        if [ "$(id -u)" = 0 ]; then
+            if TERN_SMTPD="$TERN_SMTPD" timeout 10m bash "scripts/${words[0]}" "${words[@]:1}"; then
+                record PASS "${words[0]}"
+            else
+                record FAIL "${words[0]}"
+            fi
+        else
+            summary+=("$(printf '%-5s %-28s %s' SKIP "${words[0]}" "needs root")")
+        fi
+    done
 fi
 
 step "summary ($(( (SECONDS - started) / 60 )) min $(( (SECONDS - started) % 60 )) s)"

@@ -77,6 +77,10 @@ struct SMTPD: AsyncParsableCommand {
     @Flag(name: .customLong("no-reverse-dns"), help: "Do not look up clients' reverse DNS names.")
     var noReverseDNS = false
 
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp(
+        "Seconds without a complete line before a session is closed (default 300).", valueName: "seconds"))
+    var idleTimeout: Int = ReceiveLimits().idleTimeout
+
     @Option(name: .customLong("max-sessions"), help: "Concurrent sessions at most.")
     var maximumSessions: Int = ReceiveLimits().maximumSessions
 
@@ -123,6 +127,11 @@ struct SMTPD: AsyncParsableCommand {
         options.mxPort = mxPort
         options.limits.reverseDNS = !noReverseDNS
         options.limits.maximumSessions = maximumSessions
+        guard idleTimeout > 0 else {
+            printError("smtpd: --idle-timeout wants a number of seconds above 0")
+            throw ExitCode(1)
+        }
+        options.limits.idleTimeout = idleTimeout
         options.limits.maximumSessionsPerAddress = maximumSessionsPerAddress
         let metricsFromEnvironment = getenv(MetricsAddress.environmentVariable).map { String(cString: $0) }
         if let text = metrics ?? metricsFromEnvironment.flatMap({ $0.isEmpty ? nil : $0 }) {

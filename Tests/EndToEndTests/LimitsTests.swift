@@ -28,4 +28,45 @@ struct LimitsTests {
         #expect(daemon.log.components(separatedBy: "reason=too-many-sessions").count == 2)
         #expect(try daemon.smtpctl(["show", "stats"]).output.contains("smtp.session.refused=1\n"))
     }
+
+    /// Slowloris: a client that drips a command a byte at a time is cut off when the idle timeout runs out
+    /// from its last complete line, like a silent one.
+    @Test func slowAndSilentClientsAreCutOff() throws {
+        let port = TernDaemon.freePort()
+        let daemon = try TernDaemon(configuration: "listen on 127.0.0.1 port \(port)\nmatch from any reject\n",
+            extraArguments: ["--idle-timeout", "2"], waitForPorts: [port])
+        defer { daemon.finish() }
+        let script = """
+            import socket, sys, time, threading
+            port = int(sys.argv[1])
+            def client(drip):
+                s = socket.create_connection(("127.0.0.1", port)); s.recv(200)
+                s.sendall(b"EHLO client.example\\r\\n"); s.recv(1000)
+                start = time.time(); reply = b""
+                s.settimeout(0.4)
+                while time.time() - start < 10:
+                    if drip:
+                        try: s.sendall(b"N")
+                        except OSError: break
+                    try:
+                        chunk = s.recv(200)
+                        if not chunk: break
+                        reply += chunk
+                    except socket.timeout:
+                        pass
+                print(("drip" if drip else "silent"), round(time.time() - start), reply.decode().strip())
+            threads = [threading.Thread(target=client, args=(d,)) for d in (True, False)]
+            for t in threads: t.start()
+            for t in threads: t.join()
+            """
+        let result = try ProcessRunner.python(script, ["\(port)"], timeout: 30)
+        let lines = result.output.split(separator: "\n").map(String.init).sorted()
+        #expect(lines.count == 2, "\(result.output)\(result.error)")
+        for line in lines {
+            let words = line.split(separator: " ", maxSplits: 2).map(String.init)
+            #expect(words.count == 3 && (Int(words[1]) ?? 99) <= 4, "cut off after about 2 s: \(line)")
+            #expect(words.last?.hasPrefix("421 4.4.2") == true, "\(line)")
+        }
+        #expect(daemon.waitForLog("smtp disconnected reason=timeout"))
+    }
 }

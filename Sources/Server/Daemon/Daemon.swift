@@ -73,7 +73,7 @@ public enum Daemon {
         let listeners = ListenerSet(services: services, portMap: options.portMap, logger: logger)
         let endpoints: [ListenerEndpoint]
         do {
-            endpoints = try ListenerPlan.endpoints(for: configuration)
+            endpoints = try ListenerPlan.endpoints(for: configuration, idleTimeout: options.limits.idleTimeout)
         } catch {
             throw StartError(description: error.description)
         }
@@ -122,6 +122,7 @@ public enum Daemon {
         services: ReceiveServices, logger: Logger) async throws -> SMTPListener
     {
         var local = SMTPSessionConfiguration(serverName: configuration.localHost.serverName)
+        local.idleTimeout = .seconds(options.limits.idleTimeout)
         local.addsMissingHeaders = true
         local.dsn = !(configuration.config.socketListener?.noDSN ?? false)
         local.maskSource = configuration.config.socketListener?.maskSource ?? false

@@ -29,7 +29,7 @@ final class DaemonRuntime: Sendable {
         let fresh: RunningConfiguration
         do {
             fresh = try RunningConfiguration.load(path: options.configPath, macros: options.macros)
-            try await listeners.apply(try ListenerPlan.endpoints(for: fresh))
+            try await listeners.apply(try ListenerPlan.endpoints(for: fresh, idleTimeout: options.limits.idleTimeout))
         } catch let error as ConfigurationLoadError {
             logger.warning("warn: reload refused, the running configuration stays: \(error.lines.joined(separator: "; "))")
             return .failure(error)

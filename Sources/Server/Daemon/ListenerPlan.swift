@@ -32,13 +32,14 @@ public enum ListenerPlan {
     ///   this way without editing the seed's file); nil keeps them.
     public static func endpoints(for configuration: RunningConfiguration,
         environment: any ParserEnvironment = SystemParserEnvironment(),
-        interfaces: @Sendable () -> [NetworkInterface] = NetworkInterface.all) throws(PlanError) -> [ListenerEndpoint]
+        interfaces: @Sendable () -> [NetworkInterface] = NetworkInterface.all,
+        idleTimeout: Int = ReceiveLimits().idleTimeout) throws(PlanError) -> [ListenerEndpoint]
     {
         let config = configuration.config
         var endpoints: [ListenerEndpoint] = []
         for listener in config.listeners {
             let addresses = try addresses(of: listener, environment: environment, interfaces: interfaces)
-            let session = sessionConfiguration(listener, configuration: configuration)
+            let session = sessionConfiguration(listener, configuration: configuration, idleTimeout: idleTimeout)
             let tls = try tlsOptions(listener, config: config)
             for address in addresses {
                 endpoints.append(ListenerEndpoint(address: address, port: listener.effectivePort, listener: listener,
@@ -83,8 +84,8 @@ public enum ListenerPlan {
     }
 
     /// The session settings of one listener, with the global `smtp` limits.
-    public static func sessionConfiguration(_ listener: Listener, configuration: RunningConfiguration)
-        -> SMTPSessionConfiguration
+    public static func sessionConfiguration(_ listener: Listener, configuration: RunningConfiguration,
+        idleTimeout: Int = ReceiveLimits().idleTimeout) -> SMTPSessionConfiguration
     {
         let options = configuration.config.options
         var session = SMTPSessionConfiguration(serverName: listener.hostname ?? configuration.localHost.serverName)
@@ -105,6 +106,7 @@ public enum ListenerPlan {
         session.dsn = !listener.noDSN
         session.receivedAuth = listener.receivedAuth
         session.masqueradesFrom = listener.senders != nil && listener.masquerade
+        session.idleTimeout = .seconds(idleTimeout)
         session.maskSource = listener.maskSource
         // OpenSMTPD completes Date and Message-ID on the submission port; Tern also on any authenticated session.
         session.addsMissingHeaders = listener.effectivePort == 587 || listener.auth != nil

@@ -6,6 +6,9 @@ public struct ReceiveLimits: Sendable, Hashable {
     public var maximumSessionsPerAddress: Int = 64
     /// Look up and confirm the client's reverse DNS name, as OpenSMTPD does. `--no-reverse-dns` turns it off.
     public var reverseDNS: Bool = true
+    /// Seconds without a complete line before a session is closed: OpenSMTPD's five minutes.
+    /// `--idle-timeout` shortens it (tests, or servers that want slow clients gone sooner).
+    public var idleTimeout: Int = 300
 
     public init() {}
 }

@@ -74,6 +74,7 @@ final class SessionRegistry: Sendable {
         state.withLock { state in
             if state.configurations.count >= limits.maximumSessions { return .tooManySessions }
             let exempt = address == "local" || address.hasPrefix("127.") || address == "::1"
+                || address.hasPrefix("::ffff:127.")
             let count = state.perAddress[address, default: 0]
             if !exempt, limits.maximumSessionsPerAddress > 0, count >= limits.maximumSessionsPerAddress {
                 return .tooManyFromAddress

@@ -36,6 +36,8 @@ public struct SMTPSessionStateMachine: Sendable {
     var phase = Phase.initial
     var current: Transaction?
     var errorCount = 0
+    /// Set when input was consumed (a line, or BDAT octets) since the last read began.
+    var progressed = false
     /// The command being answered, as the logs may show it (see ``SMTPSessionEvent/failedCommand(command:reply:)``).
     var commandForLog: String?
     /// Why the session ended, once it did.
@@ -129,16 +131,23 @@ public struct SMTPSessionStateMachine: Sendable {
     public mutating func receive(_ bytes: some Sequence<UInt8>) -> [SMTPSessionAction] {
         guard !isClosed else { return [] }
         framer.append(bytes)
-        drive()
-        return finish()
+        return driveReceived()
     }
 
     /// Bytes from the client, from raw memory.
     public mutating func receive(_ bytes: UnsafeRawBufferPointer) -> [SMTPSessionAction] {
         guard !isClosed else { return [] }
         framer.append(bytes)
+        return driveReceived()
+    }
+
+    /// Processes what arrived. Only a whole line (or BDAT data) restarts the idle timer: a client that drips a
+    /// line a byte at a time (slowloris) is cut off when the timeout runs out from its last complete line, where
+    /// OpenSMTPD would wait as long as bytes keep coming.
+    private mutating func driveReceived() -> [SMTPSessionAction] {
+        progressed = false
         drive()
-        return finish()
+        return finish(rearmingIdleTimer: progressed || !output.isEmpty)
     }
 
     /// The TLS handshake after STARTTLS finished. RFC 3207 §4.2: everything learnt before is forgotten, the
@@ -190,6 +199,7 @@ public struct SMTPSessionStateMachine: Sendable {
                 return
             case .commands, .auth:
                 guard let item = framer.nextLine(maximumLength: configuration.maximumCommandLineLength) else { return }
+                progressed = true
                 switch item {
                 case .failure(let failure):
                     framingFailed(failure, inMessage: false)
@@ -203,6 +213,7 @@ public struct SMTPSessionStateMachine: Sendable {
                 }
             case .message:
                 guard let item = framer.nextLine(maximumLength: configuration.maximumTextLineLength) else { return }
+                progressed = true
                 switch item {
                 case .failure(let failure):
                     framingFailed(failure, inMessage: true)
@@ -218,6 +229,7 @@ public struct SMTPSessionStateMachine: Sendable {
                     continue
                 }
                 guard let bytes = framer.nextBytes(upTo: remaining) else { return }
+                progressed = true
                 phase = .chunk(remaining: remaining - bytes.count, size: size, last: last, disposition: disposition)
                 if case .append = disposition { appendChunkData(bytes) }
             }
@@ -283,11 +295,11 @@ public struct SMTPSessionStateMachine: Sendable {
     }
 
     /// Hands out the actions of one event, with the idle timer re-armed when input is expected.
-    mutating func finish() -> [SMTPSessionAction] {
+    mutating func finish(rearmingIdleTimer: Bool = true) -> [SMTPSessionAction] {
         flushMessageData()
         switch phase {
         case .commands, .auth, .message, .chunk, .tlsHandshake:
-            output.append(.armIdleTimer(configuration.idleTimeout))
+            if rearmingIdleTimer { output.append(.armIdleTimer(configuration.idleTimeout)) }
         case .initial, .waiting, .closed:
             break
         }

@@ -75,3 +75,25 @@ struct SessionEventTests {
         #expect(dropped.closeReason == nil)
     }
 }
+
+/// Slowloris: bytes that do not complete a line do not keep a session alive.
+@Suite("Idle timer")
+struct IdleTimerTests {
+    private func arms(_ actions: [SMTPSessionAction]) -> Bool {
+        actions.contains { if case .armIdleTimer = $0 { return true } else { return false } }
+    }
+
+    @Test func onlyWholeLinesRestartTheTimer() {
+        var machine = SMTPSessionStateMachine(configuration: .test(), client: SMTPClientInfo(address: "192.0.2.1"))
+        _ = machine.start()
+        #expect(arms(machine.answer(.connect(.accept()))))
+        #expect(!arms(machine.receive(Array("EH".utf8))))
+        #expect(!arms(machine.receive(Array("LO x".utf8))))
+        #expect(arms(machine.receive(Array(".example\r\n".utf8))))
+        #expect(!arms(machine.receive(Array("NO".utf8))))
+        #expect(arms(machine.receive(Array("OP\r\nRS".utf8))), "a whole line came, though another one started")
+        // The timer still runs from that line: firing now ends the session with OpenSMTPD's 421.
+        let timedOut = machine.idleTimeout()
+        #expect(timedOut.contains(.send(Replies.timeout)) && timedOut.last == .close)
+    }
+}
