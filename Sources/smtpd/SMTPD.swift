@@ -81,6 +81,11 @@ struct SMTPD: AsyncParsableCommand {
         "Seconds without a complete line before a session is closed (default 300).", valueName: "seconds"))
     var idleTimeout: Int = ReceiveLimits().idleTimeout
 
+    @Option(name: .customLong("queue-backlog"), help: ArgumentHelp(
+        "Queued envelopes above which new transactions are slowed down, up to 1 s at twice as many (0: never).",
+        valueName: "envelopes"))
+    var queueBacklog: Int = ReceiveLimits().queueBacklogThreshold
+
     @Option(name: .customLong("max-sessions"), help: "Concurrent sessions at most.")
     var maximumSessions: Int = ReceiveLimits().maximumSessions
 
@@ -132,6 +137,7 @@ struct SMTPD: AsyncParsableCommand {
             throw ExitCode(1)
         }
         options.limits.idleTimeout = idleTimeout
+        options.limits.queueBacklogThreshold = max(0, queueBacklog)
         options.limits.maximumSessionsPerAddress = maximumSessionsPerAddress
         let metricsFromEnvironment = getenv(MetricsAddress.environmentVariable).map { String(cString: $0) }
         if let text = metrics ?? metricsFromEnvironment.flatMap({ $0.isEmpty ? nil : $0 }) {

@@ -68,7 +68,7 @@ public enum Daemon {
         }
 
         let services = ReceiveServices(store: store, queue: queue, limits: options.limits, logger: logger,
-            onCommit: onCommit)
+            queueBacklog: { scheduler.queuedEnvelopes }, onCommit: onCommit)
         let metrics = try await MetricsService.start(options.metricsAddress, scheduler: scheduler, services: services, logger: logger)
         let listeners = ListenerSet(services: services, portMap: options.portMap, logger: logger)
         let endpoints: [ListenerEndpoint]

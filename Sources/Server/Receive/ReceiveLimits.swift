@@ -9,6 +9,11 @@ public struct ReceiveLimits: Sendable, Hashable {
     /// Seconds without a complete line before a session is closed: OpenSMTPD's five minutes.
     /// `--idle-timeout` shortens it (tests, or servers that want slow clients gone sooner).
     public var idleTimeout: Int = 300
+    /// Envelopes in the queue above which each new transaction is held back before its MAIL FROM reply, up to
+    /// `maximumInflowDelay` when the queue holds twice as many (Postfix's `in_flow_delay` idea): acceptance then
+    /// cannot outrun delivery for long, and the queue (and memory) stays bounded under a flood. 0: never.
+    public var queueBacklogThreshold: Int = 10_000
+    public var maximumInflowDelay: Duration = .seconds(1)
 
     public init() {}
 }

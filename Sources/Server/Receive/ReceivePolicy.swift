@@ -101,6 +101,8 @@ public struct ReceivePolicy: SessionPolicy {
         case .refused: return .senderRejected
         case .tableFailed: return .temporaryFailure
         }
+        let delay = services.inflowDelay
+        if delay > .zero { try? await Task.sleep(for: delay) }
         do {
             let message = try await services.queue.beginMessage()
             let transaction = OpenTransaction(message: message, configuration: configuration, created: UnixTime.now())

@@ -9,15 +9,18 @@ public final class ReceiveServices: Sendable {
     public let logger: Logger
     /// Called once a message is durable (after its 250 is decided, before it is sent).
     let onCommit: @Sendable (CommittedMessage) async -> Void
+    /// Envelopes waiting in the queue now (the scheduler's count), for the inflow delay.
+    let queueBacklog: @Sendable () -> Int
     let throttle: AuthenticationThrottle
     let sessions = SessionRegistry()
     let transactions = Locked([String: OpenTransaction]())
     let statistics = Locked(ReceiveStatistics())
 
     public init(store: ConfigurationStore, queue: FSQueue, limits: ReceiveLimits = .init(), logger: Logger,
-        authenticationDelay: Duration = .seconds(1),
+        authenticationDelay: Duration = .seconds(1), queueBacklog: @escaping @Sendable () -> Int = { 0 },
         onCommit: @escaping @Sendable (CommittedMessage) async -> Void)
     {
+        self.queueBacklog = queueBacklog
         self.store = store
         self.queue = queue
         self.limits = limits
@@ -25,6 +28,16 @@ public final class ReceiveServices: Sendable {
         self.onCommit = onCommit
         self.throttle = AuthenticationThrottle(firstDelay: authenticationDelay,
             maximumDelay: authenticationDelay * 16)
+    }
+
+    /// How long to hold a new transaction back: nothing below the threshold, then growing linearly to the
+    /// maximum at twice the threshold.
+    var inflowDelay: Duration {
+        let threshold = limits.queueBacklogThreshold
+        guard threshold > 0 else { return .zero }
+        let excess = queueBacklog() - threshold
+        guard excess > 0 else { return .zero }
+        return limits.maximumInflowDelay * (Double(min(excess, threshold)) / Double(threshold))
     }
 
     /// Counters for `smtpctl show stats` and metrics.

@@ -23,6 +23,10 @@ public actor Scheduler: Service {
     public typealias AgentRouter = @Sendable (_ method: String) -> (any DeliveryAgent)?
 
     private var machine: SchedulerStateMachine
+    /// How many envelopes the queue holds, readable without waiting for the actor (the receiving side slows
+    /// down when delivery falls behind).
+    private let envelopeCount = Locked(0)
+    public nonisolated var queuedEnvelopes: Int { envelopeCount.withLock { $0 } }
     private let queue: FSQueue
     private let agents: AgentRouter
     private let bounces: any BounceSubmitter
@@ -130,7 +134,11 @@ public actor Scheduler: Service {
         timer = nil
     }
 
-    private func wakeUp() { wakeUpContinuation.yield() }
+    private func wakeUp() {
+        let count = machine.entries.count
+        envelopeCount.withLock { $0 = count }
+        wakeUpContinuation.yield()
+    }
 
     /// One timer for the earliest instant anything is due.
     private func armTimer() {
