@@ -5,12 +5,7 @@ import Testing
 @Suite("smtpctl commands against a running smtpd", .enabled(if: ExternalTool.available("swaks", "python3")))
 struct ControlCommandsTests {
     @Test func pauseAndResumeDeliveryLogLevelsTraceAndMonitor() throws {
-        let port = TernDaemon.freePort()
-        let daemon = try TernDaemon(configuration: """
-            listen on 127.0.0.1 port \(port)
-            action "local" maildir "@DIR@/mail/%{dest.user}/Maildir" virtual { "@example.test" = "\(DeliveryTests.mailUser)" }
-            match from any for domain "example.test" action "local"
-            """, extraArguments: ["-P", "mda"], mailOwner: DeliveryTests.mailUser, waitForPorts: [port])
+        let (daemon, port) = try TernDaemon.maildirServer(extraArguments: ["-P", "mda"])
         defer { daemon.finish() }
         // Started with -P mda: mail waits; resume delivers it, pause holds the next one again.
         #expect(try daemon.smtpctl(["resume", "mda"]).output == "command succeeded\n")

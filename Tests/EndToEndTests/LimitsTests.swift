@@ -5,12 +5,7 @@ import Testing
 @Suite("Session limits", .enabled(if: ExternalTool.available("python3")))
 struct LimitsTests {
     @Test func sessionsBeyondTheCapGet421() throws {
-        let port = TernDaemon.freePort()
-        let daemon = try TernDaemon(configuration: """
-            listen on 127.0.0.1 port \(port)
-            action "local" maildir "@DIR@/mail" virtual { "@example.test" = "\(NSUserName())" }
-            match from any for domain "example.test" action "local"
-            """, extraArguments: ["--max-sessions", "1"], waitForPorts: [port])
+        let (daemon, port) = try TernDaemon.maildirServer(extraArguments: ["--max-sessions", "1"])
         defer { daemon.finish() }
         // The readiness probe's own session must be over before the test fills the only slot.
         #expect(waitUntil { daemon.log.contains("smtp disconnected") })
@@ -79,12 +74,7 @@ struct LimitsTests {
     /// When delivery falls behind, new transactions wait before their MAIL FROM reply (Postfix's in_flow_delay):
     /// nothing below the backlog threshold, up to a second at twice the threshold.
     @Test func aGrowingBacklogSlowsNewTransactions() throws {
-        let port = TernDaemon.freePort()
-        let daemon = try TernDaemon(configuration: """
-            listen on 127.0.0.1 port \(port)
-            action "local" maildir "@DIR@/mail" virtual { "@example.test" = "\(NSUserName())" }
-            match from any for domain "example.test" action "local"
-            """, extraArguments: ["-P", "mda", "--queue-backlog", "2"], waitForPorts: [port])
+        let (daemon, port) = try TernDaemon.maildirServer(extraArguments: ["-P", "mda", "--queue-backlog", "2"])
         defer { daemon.finish() }
         let script = """
             import smtplib, sys, time

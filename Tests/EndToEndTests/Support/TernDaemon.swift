@@ -16,6 +16,19 @@ final class TernDaemon {
     /// and waits until every port in `waitForPorts` accepts connections.
     /// - Parameter mailOwner: a user to own `mail/` in the folder, where the configurations deliver (when root,
     ///   deliveries run as the users the configuration names, which must be able to write there).
+    /// smtpd on a free 127.0.0.1 port with one rule: mail @example.test is delivered into
+    /// `mail/<user>/Maildir` as the delivery tests' user (`_vmail` under root, else the caller).
+    static func maildirServer(extraArguments: [String] = []) throws -> (TernDaemon, Int) {
+        let port = freePort()
+        let user = getuid() == 0 ? "_vmail" : NSUserName()
+        let daemon = try TernDaemon(configuration: """
+            listen on 127.0.0.1 port \(port)
+            action "local" maildir "@DIR@/mail/%{dest.user}/Maildir" virtual { "@example.test" = "\(user)" }
+            match from any for domain "example.test" action "local"
+            """, extraArguments: extraArguments, mailOwner: user, waitForPorts: [port])
+        return (daemon, port)
+    }
+
     /// Extra environment for smtpd (`TERN_DNS_SERVER` for the relay tests' DNS).
     private let environment: [String: String]
 
