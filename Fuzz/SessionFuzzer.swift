@@ -79,6 +79,17 @@ private struct Driver {
             case .close:
                 check(queue.isEmpty, "actions after close")
                 closed = true
+            case .event(let event):
+                if case .failedCommand(let command, let reply) = event {
+                    check(reply.code >= 400, "a failed command with reply \(reply.code)")
+                    check(!command.contains("\r") && !command.contains("\n"), "line break in a logged command")
+                    // AUTH keeps its mechanism or its stage name, never what the client sent with it.
+                    let words = command.split(whereSeparator: { $0 == " " || $0 == "\t" })
+                    if words.first?.uppercased() == "AUTH" {
+                        check(words.count <= 3, "AUTH arguments logged: \(command)")
+                    }
+                }
+                continue
             }
             previous = action
         }

@@ -50,12 +50,15 @@ extension SMTPSessionStateMachine {
     /// A command line as logs may show it: AUTH keeps only its mechanism, so that no initial response (a
     /// password, base64-encoded) is ever logged; control bytes become `?`.
     static func loggableCommand(_ line: ArraySlice<UInt8>) -> String {
-        var words = line.split(separator: 0x20, maxSplits: 2, omittingEmptySubsequences: true)
-        if let verb = words.first, verb.count == 4, String(decoding: verb, as: UTF8.self).uppercased() == "AUTH" {
-            words = Array(words.prefix(2))
-            return words.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
+        // Whatever the client's spacing, a line whose first word is AUTH keeps only that word and the next.
+        let words = line.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 })
+        let visible: (ArraySlice<UInt8>) -> String = { bytes in
+            String(decoding: bytes.map { $0 < 0x20 || $0 == 0x7f ? UInt8(ascii: "?") : $0 }, as: UTF8.self)
         }
-        return String(decoding: line.map { $0 < 0x20 || $0 == 0x7f ? UInt8(ascii: "?") : $0 }, as: UTF8.self)
+        if let first = words.first, String(decoding: first, as: UTF8.self).uppercased() == "AUTH" {
+            return words.prefix(2).map(visible).joined(separator: " ")
+        }
+        return visible(line)
     }
 
     /// The command, or nil after sending its syntax error.

@@ -59,6 +59,13 @@ struct SessionEventTests {
         #expect(failures(actions).map(\.0) == ["AUTH LOGIN (password)"])
     }
 
+    @Test func authArgumentsAreMaskedWhateverTheSpacing() {
+        // Found by the session fuzzer: a leading space or a tab must not let the AUTH arguments through.
+        #expect(SMTPSessionStateMachine.loggableCommand(ArraySlice(Array(" AUTH PLAIN c2VjcmV0".utf8))) == "AUTH PLAIN")
+        #expect(SMTPSessionStateMachine.loggableCommand(ArraySlice(Array("auth\tlogin eA==".utf8))) == "auth login")
+        #expect(SMTPSessionStateMachine.loggableCommand(ArraySlice(Array("AUTHX PLAIN abc".utf8))) == "AUTHX PLAIN abc")
+    }
+
     @Test func controlBytesAreMasked() {
         #expect(SMTPSessionStateMachine.loggableCommand(ArraySlice(Array("RCPT TO:<a\u{1}b>".utf8))) == "RCPT TO:<a?b>")
     }
