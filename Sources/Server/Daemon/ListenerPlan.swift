@@ -106,6 +106,7 @@ public enum ListenerPlan {
         session.dsn = !listener.noDSN
         session.receivedAuth = listener.receivedAuth
         session.masqueradesFrom = listener.senders != nil && listener.masquerade
+        session.expectsProxyHeader = listener.proxyV2
         session.idleTimeout = .seconds(idleTimeout)
         session.maskSource = listener.maskSource
         // OpenSMTPD completes Date and Message-ID on the submission port; Tern also on any authenticated session.

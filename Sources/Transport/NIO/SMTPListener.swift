@@ -62,6 +62,9 @@ public final class SMTPListener: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let operations = channel.pipeline.syncOperations
+                    if configuration.expectsProxyHeader {
+                        try operations.addHandler(ProxyProtocolHandler(timeout: TimeAmount(configuration.idleTimeout)))
+                    }
                     if configuration.implicitTLS, let tlsContext {
                         try operations.addHandler(NIOSSLServerHandler(context: tlsContext))
                     }

@@ -34,6 +34,10 @@ public final class SMTPServerHandler: ChannelDuplexHandler {
     private var policyTail: Task<Void, Never>?
     /// `read()` was asked for while the machine waited for the policy.
     private var readHeldBack = false
+    /// A `proxy-v2` listener: the session starts only once ``ProxyProtocolHandler`` named the client.
+    private var awaitingProxyHeader: Bool
+    /// The client the PROXY header named, instead of the connection's peer.
+    private var proxiedAddress: String?
 
     /// - Parameters:
     ///   - configuration: the listener's session settings (``SMTPSessionConfiguration/implicitTLS`` for smtps).
@@ -47,6 +51,7 @@ public final class SMTPServerHandler: ChannelDuplexHandler {
         self.policy = policy
         self.tlsContext = tlsContext
         self.logger = logger
+        self.awaitingProxyHeader = configuration.expectsProxyHeader
     }
 
     // MARK: Lifecycle
@@ -81,13 +86,14 @@ public final class SMTPServerHandler: ChannelDuplexHandler {
 
     /// Cleartext listeners greet at once; smtps waits for the handshake (``userInboundEventTriggered(context:event:)``).
     private func startIfReady(context: ChannelHandlerContext) {
-        guard machine == nil, !configuration.implicitTLS else { return }
+        guard machine == nil, !configuration.implicitTLS, !awaitingProxyHeader else { return }
         start(tls: nil, context: context)
     }
 
     private func start(tls: TLSInfo?, context: ChannelHandlerContext) {
-        var machine = SMTPSessionStateMachine(configuration: configuration, client: Self.clientInfo(context.channel),
-            tls: tls)
+        var client = Self.clientInfo(context.channel)
+        if let proxiedAddress { client.address = proxiedAddress }
+        var machine = SMTPSessionStateMachine(configuration: configuration, client: client, tls: tls)
         let actions = machine.start()
         self.machine = machine
         perform(actions, context: context)
@@ -108,6 +114,11 @@ public final class SMTPServerHandler: ChannelDuplexHandler {
     }
 
     public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let proxy = event as? ProxyProtocolHandler.ClientAddress {
+            awaitingProxyHeader = false
+            proxiedAddress = proxy.address
+            return startIfReady(context: context)
+        }
         guard TLSHandshakeEvent.isHandshakeCompleted(event) else {
             return context.fireUserInboundEventTriggered(event)
         }

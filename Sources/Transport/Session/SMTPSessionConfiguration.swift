@@ -40,6 +40,8 @@ public struct SMTPSessionConfiguration: Hashable, Sendable {
     public var receivedAuth: Bool = false
     /// `senders <T> masquerade`: an authenticated session's From field shows its MAIL FROM address.
     public var masqueradesFrom: Bool = false
+    /// `proxy-v2`: connections start with a PROXY v2 header naming the real client.
+    public var expectsProxyHeader: Bool = false
     /// `mask-src`: the Received header leaves out the client.
     public var maskSource: Bool = false
     /// Add Date and Message-ID when missing: OpenSMTPD does it on the local socket and on port 587; Tern also
