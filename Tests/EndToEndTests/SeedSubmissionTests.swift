@@ -122,4 +122,20 @@ struct SeedSubmissionTests {
         #expect(replies.first?.last as? String == "Invalid recipient: <victim@outside.example>")
         #expect(server.daemon.waitForLog("smtp connected address=127.0.0.2 "))
     }
+
+    /// msmtp, the submission client many desktop and cron setups use, with STARTTLS and AUTH PLAIN.
+    @Test(.enabled(if: ExternalTool.available("msmtp")))
+    func msmtpSubmitsOverSTARTTLS() throws {
+        let server = try SeedServer()
+        defer { server.daemon.finish() }
+        let result = try ProcessRunner.run(ExternalTool.path("msmtp") ?? "msmtp", [
+            "--host=127.0.0.1", "--port=\(server.submissionPort)", "--tls=on", "--tls-starttls=on",
+            "--tls-certcheck=off", "--auth=plain", "--user=superman@athome.tld",
+            "--passwordeval=echo superman-secret", "--from=superman@athome.tld", "batman@athome.tld",
+        ], input: "Subject: from msmtp\n\nup, up and away\n")
+        #expect(result.status == 0, "\(result.output)\(result.error)")
+        #expect(server.daemon.waitForLog("smtp authentication user=superman@athome.tld result=ok"))
+        let queue = QueueInspection(queueDirectory: server.daemon.queueDirectory)
+        #expect(queue.messageIDs.flatMap { queue.envelopes($0) }.map { $0["dest"] } == ["batman@athome.tld"])
+    }
 }
