@@ -86,6 +86,10 @@ struct SMTPD: AsyncParsableCommand {
         valueName: "envelopes"))
     var queueBacklog: Int = ReceiveLimits().queueBacklogThreshold
 
+    @Option(name: .customLong("max-inflow-delay"), help: ArgumentHelp(
+        "The longest wait, at twice the backlog, before MAIL FROM's reply (default 5).", valueName: "seconds"))
+    var maximumInflowDelay: Double = 5
+
     @Option(name: .customLong("max-sessions"), help: "Concurrent sessions at most.")
     var maximumSessions: Int = ReceiveLimits().maximumSessions
 
@@ -138,6 +142,7 @@ struct SMTPD: AsyncParsableCommand {
         }
         options.limits.idleTimeout = idleTimeout
         options.limits.queueBacklogThreshold = max(0, queueBacklog)
+        options.limits.maximumInflowDelay = .milliseconds(Int(max(0, maximumInflowDelay) * 1000))
         options.limits.maximumSessionsPerAddress = maximumSessionsPerAddress
         let metricsFromEnvironment = getenv(MetricsAddress.environmentVariable).map { String(cString: $0) }
         if let text = metrics ?? metricsFromEnvironment.flatMap({ $0.isEmpty ? nil : $0 }) {

@@ -31,6 +31,10 @@ struct ControlTests {
         let (daemon, port) = try Self.start()
         defer { daemon.finish() }
         #expect(try daemon.smtpctl(["show", "status"]).output == "MDA paused\nMTA running\nSMTP running\n")
+        // smtpctl -s PATH reaches the same daemon without the environment variable.
+        let direct = try ProcessRunner.run(TernBinaries.smtpctl, ["-s", daemon.controlSocketPath, "show", "status"],
+            environment: ["TERN_CONTROL_SOCKET": "/nonexistent"])
+        #expect(direct.output == "MDA paused\nMTA running\nSMTP running\n", "\(direct.error)")
         #expect(try Self.send(to: "joe@example.test", port: port).status == 0)
         let queue = try daemon.smtpctl(["show", "queue"])
         let fields = queue.output.split(separator: "\n").first?.split(separator: "|", omittingEmptySubsequences: false) ?? []

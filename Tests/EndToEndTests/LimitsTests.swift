@@ -74,7 +74,7 @@ struct LimitsTests {
     /// When delivery falls behind, new transactions wait before their MAIL FROM reply (Postfix's in_flow_delay):
     /// nothing below the backlog threshold, up to a second at twice the threshold.
     @Test func aGrowingBacklogSlowsNewTransactions() throws {
-        let (daemon, port) = try TernDaemon.maildirServer(extraArguments: ["-P", "mda", "--queue-backlog", "2"])
+        let (daemon, port) = try TernDaemon.maildirServer(extraArguments: ["-P", "mda", "--queue-backlog", "2", "--max-inflow-delay", "1"])
         defer { daemon.finish() }
         let script = """
             import smtplib, sys, time

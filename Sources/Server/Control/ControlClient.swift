@@ -7,11 +7,23 @@ import Glibc
 public enum ControlClient {
     /// The socket `smtpctl` talks to: `TERN_CONTROL_SOCKET`, or the daemon's default.
     public static var socketPath: String {
+        if let path = overridePath.withLock({ $0 }) { return path }
         if let path = getenv("TERN_CONTROL_SOCKET") { return String(cString: path) }
         return ControlClient.defaultSocketPath
     }
 
-    public static let defaultSocketPath = "/run/tern/smtpctl.sock"
+    /// Set from `-s PATH`; wins over the environment.
+    static let overridePath = Locked<String?>(nil)
+
+    /// OpenSMTPD's `SMTPD_SOCKET`, so that scripts looking for a running smtpd find Tern where they look.
+    public static let defaultSocketPath = "/var/run/smtpd.sock"
+
+    /// The socket from smtpctl's own `-s PATH` (Tern's addition), which goes before the command words.
+    /// Returns the path, if given, and the words that follow.
+    public static func socketOption(_ arguments: [String]) -> (path: String?, rest: [String]) {
+        guard arguments.count >= 2, arguments[0] == "-s" else { return (nil, arguments) }
+        return (arguments[1], Array(arguments.dropFirst(2)))
+    }
 
     public static func send(_ request: ControlProtocol.Request, socketPath: String = ControlClient.socketPath) -> Int32 {
         guard let bytes = request.encoded else {

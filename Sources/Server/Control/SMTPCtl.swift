@@ -29,7 +29,9 @@ public struct SMTPCtl {
             StandardError.write("\(name): this personality is not available yet in Tern")
             return 1
         default:
-            return dispatch(arguments)
+            let (socket, words) = ControlClient.socketOption(arguments)
+            if let socket { ControlClient.overridePath.withLock { $0 = socket } }
+            return dispatch(words)
         }
     }
 

@@ -31,4 +31,9 @@ struct ControlProtocolTests {
         #expect(SMTPCtl.controlArguments([.string("virtuals")], words: ["update", "table", "virtuals"]) == ["virtuals"])
         #expect(SMTPCtl.controlArguments([], words: ["show", "queue"]) == [])
     }
+
+    @Test func dashSNamesTheSocket() {
+        #expect(ControlClient.socketOption(["-s", "/tmp/x.sock", "show", "queue"]) == ("/tmp/x.sock", ["show", "queue"]))
+        #expect(ControlClient.socketOption(["show", "queue"]) == (nil, ["show", "queue"]))
+    }
 }
