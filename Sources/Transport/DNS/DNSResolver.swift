@@ -18,10 +18,8 @@ public struct DNSNameServer: Sendable, Hashable, CustomStringConvertible {
 
     /// `127.0.0.1:5353`.
     public init?(_ text: String) {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-            (1...65535).contains(port)
-        else { return nil }
-        self.init(host: String(text[..<colon]), port: port)
+        guard let address = HostAndPort(text), !address.host.contains(":") else { return nil }
+        self.init(host: address.host, port: address.port)
     }
 
     public var description: String { "\(host):\(port)" }
