@@ -1,4 +1,5 @@
 import Foundation
+import PeerSupport
 
 /// A real `smtpd` process on loopback for one test: its own folder (configuration, tables, queue, socket,
 /// mail), started with `-d` so that its log lines land in `log`, stopped with SIGTERM (SIGKILL if it hangs).
@@ -137,19 +138,6 @@ final class TernDaemon {
 
     /// A port free on 127.0.0.1 now (the kernel picks it).
     static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
+        RelayPeers.freePort()
     }
 }
