@@ -87,23 +87,25 @@ struct RelayTests {
     }
 
     @Test func permanentFailuresBounceToTheSender() throws {
-        let dns = try Self.dns()
-        defer { dns.stop() }
-        let sink = try TestSink(.init(host: "127.0.0.6", rejectRecipients: ["nobody@outside.example": "550 5.1.1 No such user"]))
-        defer { sink.stop() }
-        try? FileManager.default.removeItem(atPath: "/var/vmail/athome.tld/batman")
-        defer { try? FileManager.default.removeItem(atPath: "/var/vmail/athome.tld/batman") }
-        let server = try SeedServer(pausing: [], dnsServer: "127.0.0.1:\(dns.port)", mxPort: sink.port)
-        defer { server.daemon.finish() }
-        #expect(try Self.submit(server, to: "nobody@outside.example").status == 0)
-        #expect(try Self.submit(server, to: "someone@nullmx.example").status == 0)
-        // Both come back to batman's maildir as delivery status notifications.
-        #expect(waitUntil(timeout: 30) {
-            ((try? FileManager.default.contentsOfDirectory(atPath: "/var/vmail/athome.tld/batman/Maildir/new")) ?? []).count == 2
-        }, "\(server.daemon.log)")
-        let reports = try FileManager.default.contentsOfDirectory(atPath: "/var/vmail/athome.tld/batman/Maildir/new")
-            .map { try String(contentsOfFile: "/var/vmail/athome.tld/batman/Maildir/new/" + $0, encoding: .utf8) }
-        #expect(reports.contains { $0.contains("550 5.1.1 No such user") && $0.contains("Action: failed") })
-        #expect(reports.contains { $0.contains("someone@nullmx.example") && $0.contains("Action: failed") })
+        try SeedMaildirs.exclusively {
+            let dns = try Self.dns()
+            defer { dns.stop() }
+            let sink = try TestSink(.init(host: "127.0.0.6", rejectRecipients: ["nobody@outside.example": "550 5.1.1 No such user"]))
+            defer { sink.stop() }
+            try? FileManager.default.removeItem(atPath: "/var/vmail/athome.tld/batman")
+            defer { try? FileManager.default.removeItem(atPath: "/var/vmail/athome.tld/batman") }
+            let server = try SeedServer(pausing: [], dnsServer: "127.0.0.1:\(dns.port)", mxPort: sink.port)
+            defer { server.daemon.finish() }
+            #expect(try Self.submit(server, to: "nobody@outside.example").status == 0)
+            #expect(try Self.submit(server, to: "someone@nullmx.example").status == 0)
+            // Both come back to batman's maildir as delivery status notifications.
+            #expect(waitUntil(timeout: 30) {
+                ((try? FileManager.default.contentsOfDirectory(atPath: "/var/vmail/athome.tld/batman/Maildir/new")) ?? []).count == 2
+            }, "\(server.daemon.log)")
+            let reports = try FileManager.default.contentsOfDirectory(atPath: "/var/vmail/athome.tld/batman/Maildir/new")
+                .map { try String(contentsOfFile: "/var/vmail/athome.tld/batman/Maildir/new/" + $0, encoding: .utf8) }
+            #expect(reports.contains { $0.contains("550 5.1.1 No such user") && $0.contains("Action: failed") })
+            #expect(reports.contains { $0.contains("someone@nullmx.example") && $0.contains("Action: failed") })
+        }
     }
 }

@@ -56,3 +56,16 @@ enum TestCertificate {
         return (try String(contentsOfFile: certificatePath, encoding: .utf8), try String(contentsOfFile: keyPath, encoding: .utf8))
     }
 }
+
+/// The seed's virtual maildirs live in /var/vmail/athome.tld, one folder for the whole machine: tests that
+/// deliver there (or clear it) hold this lock, so that suites running in parallel do not see each other's mail.
+enum SeedMaildirs {
+    static let folder = "/var/vmail/athome.tld"
+    private static let lock = NSLock()
+
+    static func exclusively<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+}
