@@ -71,7 +71,9 @@ final class ManualClock: SchedulerClock, @unchecked Sendable {
 }
 
 /// Polls `condition` every 10 ms for up to `seconds`.
-func eventually(_ seconds: Double = 10, _ condition: () async throws -> Bool) async rethrows -> Bool {
+// A minute: the end-to-end suites run beside these and, blocking their threads while they wait for daemons, can
+// hold back this runner's tasks for tens of seconds on a two-core machine. Passing conditions return at once.
+func eventually(_ seconds: Double = 60, _ condition: () async throws -> Bool) async rethrows -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if try await condition() { return true }
