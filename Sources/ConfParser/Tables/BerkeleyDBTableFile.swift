@@ -46,21 +46,16 @@ public enum BerkeleyDBTableFile {
         defer { tern_db_close(handle) }
 
         var builder = BerkeleyDBEntries()
-        while true {
-            var key: UnsafePointer<UInt8>?
-            var keyLength = 0
-            var value: UnsafePointer<UInt8>?
-            var valueLength = 0
-            let status = tern_db_next(handle, &key, &keyLength, &value, &valueLength, &errorNumber)
-            if status == Int32(TERN_DB_END) { break }
-            guard status == Int32(TERN_DB_RECORD) else {
+        reading: while true {
+            switch BerkeleyDBRecord.next(handle) {
+            case .end:
+                break reading
+            case .failed(let errorNumber):
                 let reason = "cannot read the database" + describe(errorNumber)
                 throw TableLoadError(logLines: [], path: path, reason: reason)
+            case .record(let key, let value):
+                builder.add(key: key, value: value)
             }
-            builder.add(
-                key: UnsafeBufferPointer(start: key, count: keyLength),
-                value: UnsafeBufferPointer(start: value, count: valueLength)
-            )
             guard builder.hasRoom else {
                 throw TableLoadError(logLines: [], path: path, reason: "Tern cannot load tables of 4 GiB or more")
             }

@@ -1,4 +1,5 @@
 import CBerkeleyDB
+import ConfParser
 
 #if canImport(Glibc)
 import Glibc
@@ -72,17 +73,12 @@ final class BerkeleyDBFile {
     /// Every record in the database's order; nil with errno set when reading failed.
     func records() -> [(key: [UInt8], value: [UInt8])]? {
         var records: [(key: [UInt8], value: [UInt8])] = []
-        var errorNumber: Int32 = 0
         while true {
-            var key: UnsafePointer<UInt8>?
-            var keyLength = 0
-            var value: UnsafePointer<UInt8>?
-            var valueLength = 0
-            let status = tern_db_next(handle, &key, &keyLength, &value, &valueLength, &errorNumber)
-            if status == Int32(TERN_DB_END) { return records }
-            guard status == Int32(TERN_DB_RECORD) else { errno = errorNumber; return nil }
-            records.append((Array(UnsafeBufferPointer(start: key, count: keyLength)),
-                            Array(UnsafeBufferPointer(start: value, count: valueLength))))
+            switch BerkeleyDBRecord.next(handle) {
+            case .end: return records
+            case .failed(let errorNumber): errno = errorNumber; return nil
+            case .record(let key, let value): records.append((Array(key), Array(value)))
+            }
         }
     }
 
