@@ -1,8 +1,9 @@
 import Foundation
+import PeerSupport
 import Testing
 
 /// `smtps verify … ca NAME`: a client must present a certificate signed by the listener's CA.
-@Suite("Client certificates", .enabled(if: ExternalTool.available("python3", "openssl")))
+@Suite("Client certificates", .ownQueue, .enabled(if: ExternalTool.available("python3", "openssl")))
 struct ClientCertificateTests {
     /// A CA, a server certificate and a client certificate signed by it, made with openssl(1).
     static func makePKI(in folder: String) throws {

@@ -1,8 +1,9 @@
 import Foundation
+import PeerSupport
 import Testing
 
 /// The smtpctl commands not covered elsewhere, each against a running daemon, and a reload under load.
-@Suite("smtpctl commands against a running smtpd", .enabled(if: ExternalTool.available("swaks", "python3")))
+@Suite("smtpctl commands against a running smtpd", .ownQueue, .enabled(if: ExternalTool.available("swaks", "python3")))
 struct ControlCommandsTests {
     @Test func pauseAndResumeDeliveryLogLevelsTraceAndMonitor() throws {
         let (daemon, port) = try TernDaemon.maildirServer(extraArguments: ["-P", "mda"])

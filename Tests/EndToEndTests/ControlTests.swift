@@ -1,9 +1,10 @@
 import Foundation
+import PeerSupport
 import Testing
 
 /// smtpctl against a running daemon, through the control socket, and the sendmail personality through the
 /// local socket.
-@Suite("smtpctl and sendmail against a running smtpd", .enabled(if: ExternalTool.available("swaks")))
+@Suite("smtpctl and sendmail against a running smtpd", .ownQueue, .enabled(if: ExternalTool.available("swaks")))
 struct ControlTests {
     static func configuration(port: Int, users: String = "users") -> String {
         """

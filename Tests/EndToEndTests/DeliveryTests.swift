@@ -1,10 +1,11 @@
 import Foundation
+import PeerSupport
 import Testing
 
 /// Mail that smtpd answered 250 to ends where the rules say, as the right user: maildir, mbox, an MDA; a
 /// temporary failure is retried, a permanent one or an expired envelope bounces to the sender, and mail queued
 /// before a restart is delivered after it.
-@Suite("smtpd delivers", .enabled(if: ExternalTool.available("swaks", "python3")))
+@Suite("smtpd delivers", .ownQueue, .enabled(if: ExternalTool.available("swaks", "python3")))
 struct DeliveryTests {
     /// Deliveries run as this user: `_vmail` (made by scripts/install-test-deps.sh) under root, else ourselves.
     static let mailUser = getuid() == 0 ? "_vmail" : NSUserName()

@@ -1,9 +1,10 @@
 import Foundation
+import PeerSupport
 import Testing
 
 /// contrib/fail2ban's filter, run by Debian's fail2ban-regex over log lines the real smtpd wrote, counts each
 /// failure against the client address of its session.
-@Suite("fail2ban filter", .enabled(if: ExternalTool.available("fail2ban-regex", "swaks", "python3") && ExternalTool.isRoot))
+@Suite("fail2ban filter", .ownQueue, .enabled(if: ExternalTool.available("fail2ban-regex", "swaks", "python3") && ExternalTool.isRoot))
 struct FailbanFilterTests {
     @Test func failuresAreCountedAgainstTheirClientAddress() throws {
         let server = try SeedServer()

@@ -1,8 +1,9 @@
 import Foundation
+import PeerSupport
 import Testing
 
 /// The session cap: a client beyond it gets 421 and is logged once; the count of sessions stays right.
-@Suite("Session limits", .enabled(if: ExternalTool.available("python3")))
+@Suite("Session limits", .ownQueue, .enabled(if: ExternalTool.available("python3")))
 struct LimitsTests {
     @Test func sessionsBeyondTheCapGet421() throws {
         let (daemon, port) = try TernDaemon.maildirServer(extraArguments: ["--max-sessions", "1"])

@@ -1,9 +1,10 @@
 import Foundation
+import PeerSupport
 import Testing
 
 /// `smtpd --metrics HOST:PORT` serves Prometheus metrics, and real sessions move the counters by exactly what
 /// they did: a failed and a successful AUTH over STARTTLS, a refused recipient, deliveries and a bounce.
-@Suite("Prometheus metrics", .enabled(if: ExternalTool.available("swaks", "python3", "openssl")))
+@Suite("Prometheus metrics", .ownQueue, .enabled(if: ExternalTool.available("swaks", "python3", "openssl")))
 struct MetricsTests {
     /// Deliveries run as this user: `_vmail` (made by scripts/install-test-deps.sh) under root, else ourselves.
     static let mailUser = getuid() == 0 ? "_vmail" : NSUserName()

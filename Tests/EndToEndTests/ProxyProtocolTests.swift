@@ -1,10 +1,11 @@
 import Foundation
+import PeerSupport
 import Testing
 
 /// `listen on … proxy-v2`: the client named in the PROXY v2 header is the one the rules see. This gives a
 /// non-local source on loopback, the way a load balancer would: such a client may deliver to local domains but not
 /// relay, while a header naming 127.0.0.1 is `from local`.
-@Suite("PROXY v2 listeners", .enabled(if: ExternalTool.available("python3")))
+@Suite("PROXY v2 listeners", .ownQueue, .enabled(if: ExternalTool.available("python3")))
 struct ProxyProtocolTests {
     @Test func theProxiedClientDecidesRelayAndAPlainClientIsRefused() throws {
         let port = TernDaemon.freePort()

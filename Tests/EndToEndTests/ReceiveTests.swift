@@ -1,8 +1,9 @@
 import Foundation
+import PeerSupport
 import Testing
 
 /// The real `smtpd` binary takes mail from real clients on loopback and queues it durably before its 250.
-@Suite("smtpd receives mail", .enabled(if: ExternalTool.available("python3", "swaks")))
+@Suite("smtpd receives mail", .ownQueue, .enabled(if: ExternalTool.available("python3", "swaks")))
 struct ReceiveTests {
     static let configuration = """
         table domains { "example.test" }

@@ -4,7 +4,7 @@ import Testing
 
 /// The seed's `action "sendthismail" relay`, through the real daemon: MX records from a test DNS server
 /// (dnsmasq on loopback), receiving servers (aiosmtpd) on other loopback addresses.
-@Suite("smtpd relays to the world", .serialized,
+@Suite("smtpd relays to the world", .ownQueue, .serialized,
     .enabled(if: (RelayPeers.available || RelayPeers.isRequired) && ExternalTool.available("swaks") && ExternalTool.isRoot))
 struct RelayTests {
     /// outside.example: MX 10 → 127.0.0.6, MX 20 → 127.0.0.7. nullmx.example: a null MX.

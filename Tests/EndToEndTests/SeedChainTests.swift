@@ -1,10 +1,11 @@
 import Foundation
+import PeerSupport
 import Testing
 
 /// The tutorial's mail server, whole, on one machine: Tern on the seed's configuration and Dovecot on the seed's
 /// local.conf sharing its passwd file. batman submits over 587 with STARTTLS and AUTH; superman reads it over
 /// IMAPS; a new account is added by editing the tables and `smtpctl update table`, without a restart.
-@Suite("The seed end to end: submission → maildir → IMAPS",
+@Suite("The seed end to end: submission → maildir → IMAPS", .ownQueue,
     .enabled(if: ExternalTool.available("swaks", "python3", "openssl") && ExternalTool.isRoot
         && (FileManager.default.isExecutableFile(atPath: "/usr/sbin/dovecot") || ExternalTool.isRequired)),
     .serialized)

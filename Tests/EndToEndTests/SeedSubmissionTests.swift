@@ -1,9 +1,10 @@
 import Foundation
+import PeerSupport
 import Testing
 
 /// The seed's configuration on Linux: reception on 25 with STARTTLS, submission on 587 with tls-require and
 /// AUTH against the passwd table, virtual users, and no open relay.
-@Suite("The seed's listeners", .enabled(if: ExternalTool.available("swaks", "python3", "openssl") && ExternalTool.isRoot))
+@Suite("The seed's listeners", .ownQueue, .enabled(if: ExternalTool.available("swaks", "python3", "openssl") && ExternalTool.isRoot))
 struct SeedSubmissionTests {
     static func swaks(_ arguments: [String]) throws -> ProcessResult {
         try ProcessRunner.run(ExternalTool.path("swaks") ?? "swaks", arguments + ["--helo", "client.example"])

@@ -1,9 +1,10 @@
 import Foundation
+import PeerSupport
 import Testing
 
 /// `senders <T> masquerade` on a submission listener: an authenticated user may only use the MAIL FROM
 /// addresses its entry lists, and the From field shows that address.
-@Suite("senders and masquerade", .enabled(if: ExternalTool.available("swaks", "openssl")))
+@Suite("senders and masquerade", .ownQueue, .enabled(if: ExternalTool.available("swaks", "openssl")))
 struct SendersTests {
     @Test func onlyListedSendersAndFromIsMasqueraded() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tern-cert-\(UUID().uuidString)")

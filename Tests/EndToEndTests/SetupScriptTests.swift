@@ -1,8 +1,9 @@
 import Foundation
+import PeerSupport
 import Testing
 
 /// contrib/setup-debian.sh gives the tutorial's tables their permissions and creates the users Tern needs.
-@Suite("contrib/setup-debian.sh", .enabled(if: ExternalTool.isRoot))
+@Suite("contrib/setup-debian.sh", .ownQueue, .enabled(if: ExternalTool.isRoot))
 struct SetupScriptTests {
     @Test func tablesBecomeRootMaildaemons0640AndUsersExist() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tern-setup-\(UUID().uuidString)")

@@ -1,9 +1,10 @@
 import Foundation
+import PeerSupport
 import Testing
 
 /// Implicit TLS (smtps) and STARTTLS with RSA and ECDSA keys, through swaks and Python's ssl module (OpenSSL 3:
 /// the combination under which Debian's OpenSMTPD 6.8 fails its handshakes).
-@Suite("TLS listeners", .enabled(if: ExternalTool.available("swaks", "python3", "openssl")))
+@Suite("TLS listeners", .ownQueue, .enabled(if: ExternalTool.available("swaks", "python3", "openssl")))
 struct TLSListenerTests {
     static func start(ecdsa: Bool) throws -> (TernDaemon, smtps: Int, starttls: Int) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tern-cert-\(UUID().uuidString)")
