@@ -83,6 +83,14 @@ struct ControlTests {
         #expect(failed.status == 1 && failed.output.hasPrefix("command failed: "), "\(failed.output)")
         #expect(failed.output.contains("users:2: line 2 has a key but no value"), "\(failed.output)")
         #expect(try Self.send(to: "new@example.test", port: port).status == 0)
+        // So does a table whose file is gone, for `update table` and for a whole reload.
+        try FileManager.default.removeItem(atPath: daemon.folder.appendingPathComponent("users").path)
+        let missing = try daemon.smtpctl(["update", "table", "users"])
+        #expect(missing.status == 1 && missing.output.hasPrefix("command failed: ") && missing.output.contains("/users"), "\(missing.output)")
+        let reload = try daemon.smtpctl(["reload"])
+        #expect(reload.output.contains("/users: fopen: No such file or directory"), "\(reload.output)")
+        #expect(reload.status == 1 && reload.output.hasPrefix("command failed: "), "\(reload.output)")
+        #expect(try Self.send(to: "new@example.test", port: port).status == 0)
     }
 
     @Test func reloadSwapsTheConfigurationOrKeepsItWhenBroken() throws {
