@@ -63,6 +63,14 @@ import Testing
         #expect(result.refusal != nil)
     }
 
+    @Test func smtpctlRouteShowsTheDecodedAddress() throws {
+        let explanation = try RouteExplainer.explain(
+            RouteRequest(recipient: "SRS0=good=G3=sender.example=alice@fwd.example", clientAddress: "192.0.2.1"),
+            config: fixture.config, tables: fixture.provider, files: FakeFiles(), srs: TableDecoder())
+        #expect(explanation.deliveries.map(\.dest) == ["alice@sender.example"])
+        #expect(explanation.text.contains("SRS decoded to alice@sender.example"))
+    }
+
     @Test func ordinaryAddressesAreLeftAlone() {
         let result = expand("alias@fwd.example", from: "")
         #expect(result.deliveries == ["friend@elsewhere.example relay mx:elsewhere.example -"])
