@@ -43,6 +43,19 @@ struct SRSCodecTests {
         #expect(codec.encode(sender: sender, forwarderDomain: forwarder, now: Self.now) == expected)
     }
 
+    /// What Debian's OpenSMTPD 6.8.0p2 (whose srs.c is 7.x's) sent as MAIL FROM when it forwarded mail with
+    /// `srs key "interop-secret"` and `relay srs` on 2026-11-25 (day 20782, stamp `JO`), captured by an aiosmtpd
+    /// receiver.
+    @Test func matchesWhatOpenSMTPDSent() {
+        let codec = SRSCodec(key: "interop-secret")
+        let day: Int64 = 20782 * Self.day + 3600
+        #expect(codec.encode(sender: "alice@sender.example", forwarderDomain: "fwd.example", now: day)
+            == "SRS0=Lkwm=JO=sender.example=alice@fwd.example")
+        #expect(codec.encode(sender: "SRS0=abcd=JO=orig.example=bob@hop.example", forwarderDomain: "fwd.example", now: day)
+            == "SRS1=ChpR=hop.example==abcd=JO=orig.example=bob@fwd.example")
+        #expect(codec.decode("SRS0=Lkwm=JO=sender.example=alice@fwd.example", now: day) == "alice@sender.example")
+    }
+
     @Test func theDayStampWrapsAfter1024Days() {
         // Day 1023: base32 letters 31 and 31.
         #expect(codec.encode(sender: "dave@sender.example", forwarderDomain: "forward.example", now: 1023 * Self.day)
