@@ -86,6 +86,9 @@ struct SRSTests {
             print(sys.argv[1] in [encode(sys.argv[2], "alice@sender.example", "fwd.example", now - d) for d in (0, 86400)])
             """, [srsSender, Self.key])
         #expect(check.output == "True\n", "\(srsSender) \(check.output)\(check.error)")
+        // The mta's log line names the sender as sent, as OpenSMTPD's does.
+        #expect(daemon.waitForLog("from=<\(srsSender)> to=<friend@elsewhere.example> rcpt=<friend@fwd.example>"),
+            "\(daemon.log)")
 
         // The bounce comes back to the forwarder and goes on to alice's MX, still from <>.
         #expect(try Self.send(port: port, from: "", to: srsSender) == "250 250 2.1.5 Destination address valid: Recipient ok")
