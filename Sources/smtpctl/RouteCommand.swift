@@ -69,7 +69,8 @@ struct RouteCommand: ParsableCommand {
         do {
             explanation = try RouteExplainer.explain(
                 request, config: config, tables: tables, files: SystemExpansionFiles(),
-                rulesetOptions: openSMTPDTLS ? .openSMTPD : .init())
+                rulesetOptions: openSMTPDTLS ? .openSMTPD : .init(),
+                srs: SRSCodec(options: config.options).map { SRSRecipientDecoder(codec: $0, logger: nil) })
         } catch {
             StandardError.write("smtpctl: route: \(error)")
             throw ExitCode(1)

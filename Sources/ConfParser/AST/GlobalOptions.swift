@@ -68,6 +68,7 @@ public struct GlobalOptions: Sendable, Hashable {
         public static let queueTTL = 4 * 86400
         public static let mtaMaxDeferred = 100
         public static let bounceWarnInterval = 4 * 3600
-        public static let srsTTLDays = 30
+        /// `srs ttl`: OpenSMTPD takes `SMTPD_QUEUE_EXPIRY` (4 days), whatever `queue ttl` says.
+        public static let srsTTLDays = 4
     }
 }

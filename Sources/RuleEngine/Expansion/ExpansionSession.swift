@@ -106,9 +106,15 @@ struct ExpansionSession {
     }
 
     /// An address: the rules decide, then relay, virtual lookup, or the user name.
-    private mutating func expandAddress(_ index: Int, _ address: MailAddress) {
+    private mutating func expandAddress(_ index: Int, _ written: MailAddress) {
         let node = tree[index]
-        let query = RuleQuery(request: request, destination: address, isInternal: node.parent != nil)
+        var address = written
+        var isInternal = node.parent != nil
+        if let decoded = srsDecoded(index, written) {
+            address = decoded
+            isInternal = true
+        }
+        let query = RuleQuery(request: request, destination: address, isInternal: isInternal)
         let decision = expander.ruleset.evaluate(query)
         if node.parent == nil { firstDecision = decision }
         switch decision {
@@ -147,6 +153,19 @@ struct ExpansionSession {
                 tree.insert(.username(address.user.asciiLowercased), parent: index, rule: rule)
             }
         }
+    }
+
+    /// The address an SRS recipient of a bounce stands for, which replaces it in the tree; nil when there is
+    /// no decoder, the sender is not null, the address is no SRS address, or it does not decode.
+    private mutating func srsDecoded(_ index: Int, _ address: MailAddress) -> MailAddress? {
+        guard let srs = expander.srs, request.sender.user.isEmpty, address.looksLikeSRS else { return nil }
+        guard let decoded = srs.decode(address) else {
+            step(tree[index].depth, "\(address.text): SRS failed to decode")
+            return nil
+        }
+        step(tree[index].depth, "\(address.text): SRS decoded to \(decoded.text)")
+        tree.update(index) { $0.item = .address(decoded) }
+        return decoded
     }
 
     /// A user name: aliases (or virtual), then the userbase and the .forward.

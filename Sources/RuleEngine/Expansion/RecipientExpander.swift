@@ -19,7 +19,11 @@ public import ConfParser
 /// - as in OpenSMTPD 7.5 and later, an action with `user X` does not read the .forward of other users;
 /// - a .forward that names its own user under a `forward-only` or `expand-only` action keeps no local copy:
 ///   OpenSMTPD would queue one for a delivery process that has no command to run.
-/// SRS-encoded recipients are not decoded yet.
+///
+/// With an SRS decoder, an address whose user part starts with `SRS0=` or `SRS1=` in a message from the null
+/// sender (a bounce) is decoded before the rules see it, and the decoded address goes through the rules as an
+/// internal one (`from local`), so that the bounce is routed to the original sender; one that does not decode
+/// goes on as it was written (OpenSMTPD's `lka_expand`).
 ///
 /// - SeeAlso: aliases(5), forward(5), smtpd.conf(5) "alias", "virtual", "userbase"; `smtpd-conf.md` §6.
 public struct RecipientExpander: Sendable {
@@ -29,6 +33,8 @@ public struct RecipientExpander: Sendable {
     let options: ExpansionOptions
     /// `<getpwnam>`, for the home directory of an action's `user` (OpenSMTPD asks getpwnam for it).
     let systemUsers: (any LookupTable)?
+    /// `srs key`: decodes SRS recipients of bounces; nil without a key.
+    let srs: (any SRSDecoding)?
 
     /// - Parameters:
     ///   - config: the configuration whose actions deliver.
@@ -36,13 +42,15 @@ public struct RecipientExpander: Sendable {
     ///   - tables: where the actions' tables come from.
     ///   - files: the reader of .forward and include files.
     ///   - options: nil takes the sub-address delimiter from `config` and OpenSMTPD's smtpd user.
+    ///   - srs: the decoder of SRS addresses, when the configuration has an `srs key`.
     /// - Throws: `MissingTableError` when an action's table is not in `tables`.
     public init(
         config: Config,
         ruleset: Ruleset,
         tables: some TableProvider,
         files: any ExpansionFileReader = SystemExpansionFiles(),
-        options: ExpansionOptions? = nil
+        options: ExpansionOptions? = nil,
+        srs: (any SRSDecoding)? = nil
     ) throws(MissingTableError) {
         var actions: [String: ResolvedAction] = [:]
         for action in config.actions {
@@ -53,6 +61,7 @@ public struct RecipientExpander: Sendable {
         self.files = files
         self.options = options ?? ExpansionOptions(config: config)
         self.systemUsers = tables.table(named: BuiltinTableName.getpwnam)
+        self.srs = srs
     }
 
     /// Expands one recipient.

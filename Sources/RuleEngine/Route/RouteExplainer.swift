@@ -15,6 +15,7 @@ public enum RouteExplainer {
     ///   - files: how .forward and include files are read.
     ///   - rulesetOptions: Tern's rules, or OpenSMTPD's (`.openSMTPD`).
     ///   - expansionOptions: nil for the configuration's sub-address delimiter and the `_smtpd` user.
+    ///   - srs: decodes SRS recipients of bounces, when the configuration has an `srs key`.
     /// - Throws: `RouteError` for unusable input, or tables that do not fit the configuration.
     public static func explain(
         _ request: RouteRequest,
@@ -22,14 +23,15 @@ public enum RouteExplainer {
         tables: some TableProvider,
         files: any ExpansionFileReader = SystemExpansionFiles(),
         rulesetOptions: RulesetOptions = .init(),
-        expansionOptions: ExpansionOptions? = nil
+        expansionOptions: ExpansionOptions? = nil,
+        srs: (any SRSDecoding)? = nil
     ) throws(RouteError) -> RouteExplanation {
         let recipientRequest = try recipientRequest(request, config: config)
         let expander: RecipientExpander
         do {
             let ruleset = try Ruleset(config: config, tables: tables, options: rulesetOptions)
             expander = try RecipientExpander(
-                config: config, ruleset: ruleset, tables: tables, files: files, options: expansionOptions)
+                config: config, ruleset: ruleset, tables: tables, files: files, options: expansionOptions, srs: srs)
         } catch {
             throw .missingTable(error)
         }

@@ -25,7 +25,8 @@ public struct RunningConfiguration: Sendable {
         self.tables = tables
         self.localHost = localHost
         self.ruleset = try Ruleset(config: config, tables: tables, options: rulesetOptions)
-        self.expander = try RecipientExpander(config: config, ruleset: ruleset, tables: tables)
+        self.expander = try RecipientExpander(config: config, ruleset: ruleset, tables: tables,
+            srs: SRSCodec(options: config.options).map { SRSRecipientDecoder(codec: $0) })
         self.outbound = OutboundSettings(config: config, tables: tables, hostname: localHost.serverName)
     }
 

@@ -6,10 +6,12 @@ struct MTALog {
     var logger: Logger
 
     /// `<session> mta delivery evpid=… from=<…> to=<…> rcpt=<…> source="…" relay="host [ip]" delay=…
-    /// result="Ok|TempFail|PermFail" stat="…"`.
-    func delivery(session: String, envelope: QueuedEnvelope, source: String?, relay: String,
-        outcome: DeliveryOutcome, now: Int64)
+    /// result="Ok|TempFail|PermFail" stat="…"`. `from` is the sender as sent, after `mail-from` and SRS (the mta's
+    /// task sender); nil takes the envelope's.
+    func delivery(session: String, envelope: QueuedEnvelope, sender: MailPath? = nil, source: String?,
+        relay: String, outcome: DeliveryOutcome, now: Int64)
     {
+        let from = sender.map { $0.mailbox?.description ?? "" } ?? envelope.sender
         let result = switch outcome {
         case .delivered: "Ok"
         case .temporaryFailure: "TempFail"
@@ -17,7 +19,7 @@ struct MTALog {
         }
         let evpid = envelope.id?.description ?? "0000000000000000"
         logger.info(
-            "\(session) mta delivery evpid=\(evpid) from=<\(envelope.sender)> to=<\(envelope.dest)> rcpt=<\(envelope.rcpt.isEmpty ? "-" : envelope.rcpt)> source=\"\(source ?? "-")\" relay=\"\(relay)\" delay=\(durationText(now - envelope.created)) result=\"\(result)\" stat=\"\(outcome.text)\""
+            "\(session) mta delivery evpid=\(evpid) from=<\(from)> to=<\(envelope.dest)> rcpt=<\(envelope.rcpt.isEmpty ? "-" : envelope.rcpt)> source=\"\(source ?? "-")\" relay=\"\(relay)\" delay=\(durationText(now - envelope.created)) result=\"\(result)\" stat=\"\(outcome.text)\""
         )
     }
 

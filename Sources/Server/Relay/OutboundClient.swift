@@ -79,8 +79,8 @@ struct OutboundClient: Sendable {
         let source = session.connection.localAddress?.ipAddress
         let outcomes = replies.map(OutboundTransaction.outcome)
         for (envelope, outcome) in zip(envelopes, outcomes) {
-            log.delivery(session: session.session, envelope: envelope, source: source, relay: target.relayText,
-                outcome: outcome, now: now)
+            log.delivery(session: session.session, envelope: envelope, sender: transaction.sender, source: source,
+                relay: target.relayText, outcome: outcome, now: now)
         }
         if await session.connection.isUsable {
             await pool.put(key, session)

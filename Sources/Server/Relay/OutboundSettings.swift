@@ -8,15 +8,19 @@ public struct OutboundSettings: Sendable {
     /// The server's name: EHLO's argument when the action has no `helo`, and the default `backup-mx` name.
     public var hostname: String
     public var actions: [String: OutboundAction]
+    /// `srs key`, `srs key backup`, `srs ttl`: what the actions with `srs` rewrite forwarded senders with.
+    public var srs: SRSCodec?
 
-    public init(hostname: String, actions: [String: OutboundAction] = [:]) {
+    public init(hostname: String, actions: [String: OutboundAction] = [:], srs: SRSCodec? = nil) {
         self.hostname = hostname
         self.actions = actions
+        self.srs = srs
     }
 
     /// The outbound options of every `relay` and `lmtp` action.
     public init(config: Config, tables: TableSet, hostname: String) {
         self.hostname = hostname
+        srs = SRSCodec(options: config.options)
         actions = [:]
         for action in config.actions {
             switch action.method {
@@ -46,7 +50,7 @@ public struct OutboundAction: Sendable {
     public var caFile: String?
     /// `lmtp … rcpt-to`: give the LMTP server the original recipient instead of the user name.
     public var lmtpRcptTo: Bool
-    /// `srs`: not implemented yet; kept so that the agent can say so.
+    /// `srs`: the sender of forwarded mail is rewritten with `OutboundSettings.srs`.
     public var srs: Bool
 
     public init(helo: String? = nil, sourceTable: (any LookupTable)? = nil, authTable: (any LookupTable)? = nil,

@@ -19,6 +19,21 @@ enum OutboundTransaction {
         return path(mailFrom)
     }
 
+    /// The sender of forwarded mail rewritten with SRS (mta_session.c, at MAIL FROM): only for a sender with an
+    /// `@` (never the null sender), and only when `envelope` was forwarded, its recipient expanded to another
+    /// address (`rcpt` differs from `dest`); the forwarder's domain is the domain of that recipient. Applied
+    /// after `mail-from`, as OpenSMTPD does.
+    static func rewritten(_ sender: MailPath, forwarding envelope: QueuedEnvelope, srs: SRSCodec, now: Int64)
+        -> MailPath
+    {
+        guard let mailbox = sender.mailbox, let domain = mailbox.domain, envelope.rcpt != envelope.dest,
+              let at = envelope.rcpt.firstIndex(of: "@")
+        else { return sender }
+        let text = srs.encode(sender: mailbox.localPart + "@" + domain,
+            forwarderDomain: String(envelope.rcpt[envelope.rcpt.index(after: at)...]), now: now)
+        return path(text)
+    }
+
     /// MAIL FROM's parameters from the envelope's DSN fields (the client drops what the peer does not offer).
     static func mailParameters(_ dsn: DSNFields) -> MailParameters {
         MailParameters(
@@ -51,13 +66,16 @@ enum OutboundTransaction {
         return parameters
     }
 
-    /// The transaction for one message's envelopes; `recipient` picks the address each RCPT names.
-    static func make(_ envelopes: [QueuedEnvelope], body: [UInt8], mailFrom: String?,
-        recipient: (QueuedEnvelope) -> String) -> SMTPClientTransaction
+    /// The transaction for one message's envelopes; `recipient` picks the address each RCPT names. With `srs`,
+    /// the first envelope decides whether the sender is rewritten, as OpenSMTPD's mta decides per task.
+    static func make(_ envelopes: [QueuedEnvelope], body: [UInt8], mailFrom: String?, srs: SRSCodec? = nil,
+        now: Int64 = UnixTime.now(), recipient: (QueuedEnvelope) -> String) -> SMTPClientTransaction
     {
         let first = envelopes[0]
+        var reversePath = sender(first.sender, mailFrom: mailFrom)
+        if let srs { reversePath = rewritten(reversePath, forwarding: first, srs: srs, now: now) }
         return SMTPClientTransaction(
-            sender: sender(first.sender, mailFrom: mailFrom), parameters: mailParameters(first.dsn),
+            sender: reversePath, parameters: mailParameters(first.dsn),
             recipients: envelopes.map {
                 .init(path: path(recipient($0)), parameters: recipientParameters($0.dsn))
             },

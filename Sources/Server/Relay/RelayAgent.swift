@@ -68,7 +68,8 @@ public struct RelayAgent: DeliveryAgent {
         case .success(let read): bytes = read
         case .failure(let error): return Self.all(envelopes, .temporaryFailure("Cannot read message: \(error)"))
         }
-        let transaction = OutboundTransaction.make(envelopes, body: bytes, mailFrom: action.mailFrom) { $0.dest }
+        let transaction = OutboundTransaction.make(envelopes, body: bytes, mailFrom: action.mailFrom,
+            srs: action.srs ? current.srs : nil) { $0.dest }
         let sources: [TableValue.SocketAddress]?
         do {
             sources = try action.sourceTable?.sourceAddresses()
