@@ -5,7 +5,7 @@ import Testing
 /// `srs key` and `relay srs` through the real daemon: a forwarded message leaves with an SRS0 sender, a bounce to
 /// that address comes back to the original sender, and a forged or expired SRS address is refused. The SRS
 /// addresses are checked and made by a Python transcription of OpenSMTPD's srs.c, not by Tern's code.
-@Suite("smtpd rewrites forwarded senders with SRS", .serialized,
+@Suite("smtpd rewrites forwarded senders with SRS", .ownQueue, .serialized,
     .enabled(if: RelayPeers.available || RelayPeers.isRequired))
 struct SRSTests {
     static let key = "e2e-secret"
