@@ -67,12 +67,7 @@ public enum TLSContextFactory {
             configuration.certificateVerification = .noHostnameVerification
             if options.caFile == nil { configuration.trustRoots = .default }
         }
-        if let ciphers = options.ciphers { configuration.cipherSuites = ciphers }
-        if let protocols = options.protocols {
-            let range = try TLSProtocolRange(parsing: protocols)
-            configuration.minimumTLSVersion = range.minimum
-            configuration.maximumTLSVersion = range.maximum
-        }
+        try configuration.applyPolicy(ciphers: options.ciphers, protocols: options.protocols)
         if loaded.count > 1 {
             let table = loaded
             configuration.sslContextCallback = { values, promise in
