@@ -106,3 +106,32 @@ struct TLSContextFactoryTests {
         }
     }
 }
+
+/// The model of BoringSSL's cipher-string parser that keeps NIOSSL from trapping on a bad `ciphers` value.
+@Suite("BoringSSL cipher rules")
+struct BoringSSLCipherRulesTests {
+    /// Each accepted string is also handed to NIOSSL: were the model wrong, building the context would trap.
+    @Test(arguments: [
+        "HIGH:!aNULL", "HIGH:MEDIUM:!aNULL", "ALL:!aNULL:!eNULL", "DEFAULT", "DEFAULT:!RSA", "ECDHE+AESGCM",
+        "ECDHE-RSA-AES128-GCM-SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "3DES", "kRSA+TLSv1.2",
+        "[ECDHE-ECDSA-AES128-GCM-SHA256|ECDHE-RSA-AES128-GCM-SHA256]:AES", "ALL:@STRENGTH", "AES128 AES256",
+        "NOPE:ECDHE", "-ALL:ECDHE", "ECDHE-ECDSA-AES128-SHA256", "ECDHE-ECDSA-AES128-SHA256:+AES",
+    ])
+    func accepted(_ text: String) throws {
+        #expect(BoringSSLCipherRules.accepts(text))
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.cipherSuites = text
+        _ = try NIOSSLContext(configuration: configuration)
+    }
+
+    @Test(arguments: [
+        "", "NOPE", "@SECLEVEL=1", "HIGH:@SECLEVEL=0", "!ALL:ALL", "TLS_AES_128_GCM_SHA256", "ECDHE+NOPE",
+        "[ECDHE-RSA-AES128-GCM-SHA256", "[AES]:-RSA", "[AES:bad]", "SHA256", "SSLv3+TLSv1.2",
+        "ALL:!ALL", "*",
+    ])
+    func refused(_ text: String) {
+        #expect(!BoringSSLCipherRules.accepts(text))
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        #expect(throws: TLSContextError.self) { try configuration.applyPolicy(ciphers: text, protocols: nil) }
+    }
+}
