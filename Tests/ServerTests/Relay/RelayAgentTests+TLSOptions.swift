@@ -102,6 +102,33 @@ extension RelayAgentTests {
         await agent.shutdown()
     }
 
+    @Test func smtpsPresentsTheClientCertificateToo() async throws {
+        try #require(RelayPeers.available, "dnsmasq, python3-aiosmtpd and openssl are required")
+        let folder = try PEMFolder()
+        let server = try folder.make("smart.test")
+        let client = try folder.make("relay.tern.test")
+        let sink = try TestSink(.init(host: "127.0.0.8", certificate: server.certificate, key: server.key,
+            clientCA: client.certificate, implicitTLS: true))
+        let dns = try TestDNS(["--host-record=smart.test,127.0.0.8"])
+        let target = "smarthost:smtps://smart.test:\(sink.port)"
+        let body = try Body(Self.message)
+        let certificate = TLSPKI(name: "relay.tern.test", certificateFile: client.certificate, keyFile: client.key)
+
+        let withPKI = Self.agent(dns: dns, port: 25,
+            action: OutboundAction(caFile: server.certificate, clientCertificate: certificate))
+        #expect(await withPKI.deliver([Self.envelope("bob@far.example", target: target)], body: body.body)
+            == [.delivered("250 2.0.0 Ok: queued")])
+        #expect(try sink.messages().first?.client_cn == "relay.tern.test")
+        #expect(try sink.messages().first?.secure == true)
+        await withPKI.shutdown()
+
+        let withoutPKI = Self.agent(dns: dns, port: 25, action: OutboundAction(caFile: server.certificate))
+        let refused = await withoutPKI.deliver([Self.envelope("bob@far.example", target: target)], body: body.body)
+        #expect(Self.isTemporary(refused), "\(refused)")
+        #expect(try sink.messages().count == 1)
+        await withoutPKI.shutdown()
+    }
+
     @Test func anUndeclaredPKIDefersEveryDelivery() async throws {
         let agent = RelayAgent(
             settings: { OutboundSettings(hostname: "tern.test", actions: ["out": OutboundAction(pki: "nope")]) },
