@@ -142,8 +142,12 @@ public final class TestSink {
     public struct Options: Encodable {
         public init(host: String = "127.0.0.1", port: Int = 0, lmtp: Bool = false,
             rejectRecipients: [String: String] = [:], lmtpResults: [String: String] = [:],
-            certificate: String? = nil, key: String? = nil, authUser: String? = nil, authPassword: String? = nil)
+            certificate: String? = nil, key: String? = nil, authUser: String? = nil, authPassword: String? = nil,
+            clientCA: String? = nil, maximumTLS: String? = nil, implicitTLS: Bool = false)
         {
+            self.clientCA = clientCA
+            self.maximumTLS = maximumTLS
+            self.implicitTLS = implicitTLS
             self.host = host
             self.port = port
             self.lmtp = lmtp
@@ -165,6 +169,12 @@ public final class TestSink {
         public var key: String?
         public var authUser: String?
         public var authPassword: String?
+        /// STARTTLS requires a client certificate that chains to this file.
+        public var clientCA: String?
+        /// The newest TLS version offered: `"1.2"` or `"1.3"`.
+        public var maximumTLS: String?
+        /// TLS from the first byte (smtps) instead of STARTTLS.
+        public var implicitTLS = false
     }
 
     public struct Message: Decodable {
@@ -174,6 +184,10 @@ public final class TestSink {
         public var data: String
         public var secure: Bool
         public var authenticated: String?
+        /// The EHLO/HELO argument.
+        public var helo: String?
+        /// The client certificate's subject CN, when one was presented.
+        public var client_cn: String?
     }
 
     public let folder: String
@@ -213,7 +227,7 @@ public final class TestSink {
     }
 
     public static let script = #"""
-import asyncio, json, ssl, sys, os, itertools
+import asyncio, json, ssl, sys, os, itertools, socket
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult
 from aiosmtpd.lmtp import LMTP
@@ -234,12 +248,23 @@ class Handler:
         auth = getattr(session, "tern_login", None)
         record = {"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,
                   "mail_options": envelope.mail_options, "data": envelope.content.decode("utf-8", "replace"),
-                  "secure": session.ssl is not None, "authenticated": auth}
+                  "secure": session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None,
+                  "authenticated": auth, "helo": session.host_name,
+                  "client_cn": client_cn(server)}
         with open(os.path.join(folder, "%04d.json" % next(counter)), "w") as f:
             json.dump(record, f)
         if options["lmtp"]:
             return "\r\n".join(options["lmtpResults"].get(r, "250 2.0.0 Ok " + r) for r in envelope.rcpt_tos)
         return "250 2.0.0 Ok: queued"
+
+def client_cn(server):
+    transport = getattr(server, "transport", None)
+    cert = transport.get_extra_info("peercert") if transport is not None else None
+    for rdn in (cert or {}).get("subject", ()):
+        for key, value in rdn:
+            if key == "commonName":
+                return value
+    return None
 
 def authenticator(server, session, envelope, mechanism, auth_data):
     ok = auth_data.login.decode() == options["authUser"] and auth_data.password.decode() == options["authPassword"]
@@ -249,7 +274,24 @@ def authenticator(server, session, envelope, mechanism, auth_data):
 
 probed = False
 
+def tls_context():
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(options["certificate"], options["key"])
+    if options.get("clientCA"):
+        context.verify_mode = ssl.CERT_REQUIRED
+        context.load_verify_locations(options["clientCA"])
+    if options.get("maximumTLS") == "1.2":
+        context.maximum_version = ssl.TLSVersion.TLSv1_2
+    return context
+
 class Sink(Controller):
+    def _trigger_server(self):
+        if options.get("implicitTLS"):
+            # Accepting is what makes asyncio call factory(); a TLS probe could not show a client certificate.
+            socket.create_connection((self.hostname, self.port), 1.0).close()
+        else:
+            super()._trigger_server()
+
     def factory(self):
         # The first connection is the Controller's own readiness probe.
         global probed
@@ -260,10 +302,8 @@ class Sink(Controller):
         kwargs = dict(decode_data=False, hostname="sink.test")
         if options["lmtp"]:
             return LMTP(self.handler, **kwargs)
-        if options.get("certificate"):
-            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-            context.load_cert_chain(options["certificate"], options["key"])
-            kwargs["tls_context"] = context
+        if options.get("certificate") and not options.get("implicitTLS"):
+            kwargs["tls_context"] = tls_context()
             kwargs["require_starttls"] = True
         if options.get("authUser"):
             kwargs["authenticator"] = authenticator
@@ -271,7 +311,8 @@ class Sink(Controller):
             kwargs["auth_required"] = True
         return SMTP(self.handler, **kwargs)
 
-controller = Sink(Handler(), hostname=options["host"], port=options["port"], ready_timeout=10)
+controller = Sink(Handler(), hostname=options["host"], port=options["port"], ready_timeout=10,
+                  ssl_context=tls_context() if options.get("implicitTLS") else None)
 controller.start()
 print("READY", flush=True)
 try:

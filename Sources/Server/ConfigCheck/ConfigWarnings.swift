@@ -1,5 +1,6 @@
 public import ConfParser
 import RuleEngine
+import Transport
 
 /// Warnings that never change the verdict: things that work but that a careful administrator wants to know.
 enum ConfigWarnings {
@@ -17,6 +18,7 @@ enum ConfigWarnings {
         }
         warnings += formatWarnings(config)
         warnings += undeclaredRelayCertificates(config)
+        warnings += unusableRelayTLSPolicy(config)
         return warnings
     }
 
@@ -63,6 +65,22 @@ enum ConfigWarnings {
             }
         }
         return warnings
+    }
+
+    /// A relay's `ciphers` or `protocols` that libtls would refuse: OpenSMTPD 7.x's `-n` passes them and the
+    /// daemon then dies at start-up ("failed to parse protocols"); Tern defers every delivery through the action.
+    private static func unusableRelayTLSPolicy(_ config: Config) -> [Diagnostic] {
+        config.actions.compactMap { action in
+            guard action.method == .relay, action.ciphers != nil || action.protocols != nil else { return nil }
+            let options = TLSClientOptions(ciphers: action.ciphers, protocols: action.protocols)
+            do {
+                _ = try TLSContextFactory.makeClientContext(options)
+                return nil
+            } catch {
+                return Diagnostic(.warning, "action \"\(action.name)\": TLS ciphers or protocols cannot be used: \(error)",
+                    at: action.location, hint: "every delivery through it will wait in the queue")
+            }
+        }
     }
 
     /// Named tables that hold passwords or account lists: listener `auth`, action `virtual`.

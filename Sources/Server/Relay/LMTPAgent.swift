@@ -65,7 +65,7 @@ public struct LMTPAgent: DeliveryAgent {
         var outcomes = RelayAgent.all(envelopes, .temporaryFailure("LMTP server \(destination) unreachable"))
         for (host, endpoint) in endpoints {
             let target = OutboundClient.Target(
-                hostName: host, endpoint: endpoint, configuration: configuration, verify: false, caFile: nil,
+                hostName: host, endpoint: endpoint, configuration: configuration, tls: TLSClientOptions(),
                 source: nil)
             switch await client.attempt(target, transaction: transaction, envelopes: envelopes) {
             case .finished(let result):

@@ -32,6 +32,12 @@ struct MTALog {
         logger.info("\(session) mta connected")
     }
 
+    /// `smtp-out: Error on 192.0.2.9 <-> 192.0.2.1 (mx.example.org): <reason>`: a route that cannot be used
+    /// from this source (mta.c `mta_source_error`, which names the MX by its PTR; Tern by the MX name).
+    func sourceError(source: String, destination: String, host: String, reason: String) {
+        logger.info("smtp-out: Error on \(source) <-> \(destination) (\(host)): \(reason)")
+    }
+
     /// OpenSMTPD prints the cipher too (`ciphers=TLSv1.3:…`); NIOSSL tells only the version.
     func tls(session: String, version: String) {
         logger.info("\(session) mta tls ciphers=\(version)")

@@ -14,9 +14,9 @@ struct OutboundClient: Sendable {
         var hostName: String
         var endpoint: SMTPClientEndpoint
         var configuration: SMTPClientConfiguration
-        /// Check the peer's certificate (action `tls` without `no-verify`, `smtp+tls://`, `smtps://`).
-        var verify: Bool
-        var caFile: String?
+        /// Whether the peer's certificate is checked (action `tls` without `no-verify`, `smtp+tls://`,
+        /// `smtps://`), and the action's `pki`, `ca`, `ciphers` and `protocols`.
+        var tls: TLSClientOptions
         var source: SocketAddress?
 
         /// How OpenSMTPD's `mta connecting` line names the session's kind.
@@ -54,8 +54,7 @@ struct OutboundClient: Sendable {
 
     func attempt(_ target: Target, transaction: SMTPClientTransaction, envelopes: [QueuedEnvelope]) async -> Attempt {
         let key = SMTPConnectionPool.Key(
-            endpoint: target.endpoint, configuration: target.configuration, verify: target.verify,
-            caFile: target.caFile, source: target.source)
+            endpoint: target.endpoint, configuration: target.configuration, tls: target.tls, source: target.source)
         var reused = true
         var pooled = await pool.take(key)
         if pooled == nil {
@@ -97,7 +96,7 @@ struct OutboundClient: Sendable {
         var tls: SMTPClientTLS?
         if target.configuration.tls != .never {
             do {
-                let context = try await pool.tlsContext(verify: target.verify, caFile: target.caFile)
+                let context = try await pool.tlsContext(target.tls)
                 tls = SMTPClientTLS(context: context, serverHostname: target.hostName)
             } catch {
                 return .failure(SMTPClientFailure(stage: .session, text: "TLS setup failed: \(error)"))

@@ -1,5 +1,6 @@
 public import ConfParser
 public import RuleEngine
+public import Transport
 
 /// What the relay and LMTP agents need from the configuration, taken once per loaded configuration. The
 /// agents read it through a provider closure, so a reload swaps it for the next delivery while deliveries in
@@ -35,6 +36,8 @@ public struct OutboundSettings: Sendable {
 public struct OutboundAction: Sendable {
     /// `helo NAME`.
     public var helo: String?
+    /// `helo-src <T>`: local address → EHLO name, for sessions sent from a `src` address.
+    public var heloSourceTable: (any LookupTable)?
     /// `src <T>`: local addresses to send from, used in turn.
     public var sourceTable: (any LookupTable)?
     /// `auth <T>`: label → `user:password` for `label@host` smarthosts.
@@ -48,6 +51,15 @@ public struct OutboundAction: Sendable {
     public var backupMX: String?
     /// `ca NAME` resolved to its certificate file: the roots a verified TLS peer must chain to.
     public var caFile: String?
+    /// `pki NAME`, as written.
+    public var pki: String?
+    /// `pki NAME` resolved to its files: the client certificate. Nil with ``pki`` set when no such pki has both a
+    /// certificate and a key (OpenSMTPD 7.x refuses to start; Tern defers every delivery through the action).
+    public var clientCertificate: TLSPKI?
+    /// `ciphers`, else the global `smtp ciphers`.
+    public var ciphers: String?
+    /// `protocols` (libtls syntax).
+    public var protocols: String?
     /// `lmtp … rcpt-to`: give the LMTP server the original recipient instead of the user name.
     public var lmtpRcptTo: Bool
     /// `srs`: the sender of forwarded mail is rewritten with `OutboundSettings.srs`.
@@ -55,9 +67,15 @@ public struct OutboundAction: Sendable {
 
     public init(helo: String? = nil, sourceTable: (any LookupTable)? = nil, authTable: (any LookupTable)? = nil,
         tls: Action.RelayTLS? = nil, mailFrom: String? = nil, backup: Bool = false, backupMX: String? = nil,
-        caFile: String? = nil, lmtpRcptTo: Bool = false, srs: Bool = false)
+        caFile: String? = nil, lmtpRcptTo: Bool = false, srs: Bool = false, heloSourceTable: (any LookupTable)? = nil,
+        pki: String? = nil, clientCertificate: TLSPKI? = nil, ciphers: String? = nil, protocols: String? = nil)
     {
         self.helo = helo
+        self.heloSourceTable = heloSourceTable
+        self.pki = pki ?? clientCertificate?.name
+        self.clientCertificate = clientCertificate
+        self.ciphers = ciphers
+        self.protocols = protocols
         self.sourceTable = sourceTable
         self.authTable = authTable
         self.tls = tls
@@ -78,6 +96,19 @@ public struct OutboundAction: Sendable {
             authTable: action.auth.map { tables.table(for: $0) },
             tls: action.tls, mailFrom: action.mailFrom, backup: action.backup, backupMX: action.backupMX,
             caFile: action.ca.flatMap { name in config.cas.first { $0.name == name }?.certFile },
-            lmtpRcptTo: rcptTo, srs: action.srs)
+            lmtpRcptTo: rcptTo, srs: action.srs,
+            heloSourceTable: action.heloSource.map { tables.table(for: $0) },
+            pki: action.pki,
+            clientCertificate: action.pki.flatMap { name in
+                guard let pki = config.pki(named: name), let cert = pki.certFile, let key = pki.keyFile else { return nil }
+                return TLSPKI(name: pki.name, certificateFile: cert, keyFile: key)
+            },
+            ciphers: action.ciphers ?? config.options.smtpCiphers, protocols: action.protocols)
+    }
+
+    /// The TLS settings of a session through this action; `verify` comes from the route (``RelayPlan``).
+    func tlsOptions(verify: Bool) -> TLSClientOptions {
+        TLSClientOptions(verify: verify, caFile: caFile, certificate: clientCertificate, ciphers: ciphers,
+            protocols: protocols)
     }
 }

@@ -13,6 +13,9 @@ public import Transport
 ///   none is left the message waits for a retry (OpenSMTPD's mta does the same).
 /// - `backup`: only MXes preferred over our own name (or `backup mx NAME`) are tried.
 /// - STARTTLS is used when offered; `tls` requires it and checks the certificate, `tls no-verify` requires it.
+///   `pki` presents a client certificate, `ca`, `ciphers` and `protocols` shape the TLS context.
+/// - EHLO names the action's `helo`, or with `helo-src` the name its table gives the `src` address the session
+///   is sent from (OpenSMTPD looks it up only when `src` chose an address).
 /// - Sessions are kept and reused for the next message to the same destination, and at most
 ///   `limitPerDomain` deliveries to one domain run at once.
 /// - Outcomes: a 2xx final reply is delivered, 4xx temporary, 5xx permanent, each with the server's reply.
@@ -52,6 +55,9 @@ public struct RelayAgent: DeliveryAgent {
         let current = settings()
         guard let action = current.actions[first.action] else {
             return Self.all(envelopes, .temporaryFailure("No relay settings for action \(first.action)"))
+        }
+        if let pki = action.pki, action.clientCertificate == nil {
+            return Self.all(envelopes, .temporaryFailure("client pki \"\(pki)\" not found"))
         }
         guard let route = RelayRouteTarget(first.target) else {
             return Self.all(envelopes, .temporaryFailure("Cannot parse relay route \(first.target)"))
@@ -98,16 +104,26 @@ public struct RelayAgent: DeliveryAgent {
             }
             for address in addresses {
                 var source: SocketAddress?
+                var configuration = plan.configuration
                 if let sources {
                     guard let chosen = SourceAddress.pick(from: sources, for: address) else {
                         lastError = "Address family mismatch on destination MXs"
                         continue
                     }
                     source = chosen
+                    if let table = action.heloSourceTable {
+                        guard let name = SourceAddress.heloName(for: chosen, in: table) else {
+                            lastError = "Failed to retrieve helo string"
+                            client.log.sourceError(source: SourceAddress.text(chosen),
+                                destination: SourceAddress.text(address), host: host, reason: lastError)
+                            continue
+                        }
+                        configuration.heloName = name
+                    }
                 }
                 let target = OutboundClient.Target(
-                    hostName: host, endpoint: .address(address), configuration: plan.configuration,
-                    verify: plan.verify, caFile: action.caFile, source: source)
+                    hostName: host, endpoint: .address(address), configuration: configuration,
+                    tls: action.tlsOptions(verify: plan.verify), source: source)
                 switch await client.attempt(target, transaction: transaction, envelopes: envelopes) {
                 case .finished(let outcomes): return outcomes
                 case .failed(let text): lastError = text

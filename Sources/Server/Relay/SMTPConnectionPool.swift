@@ -3,7 +3,7 @@ import NIOSSL
 import Transport
 
 /// Outgoing sessions kept open between messages, a limit of concurrent sessions per destination domain, and
-/// the TLS contexts (built once per verification policy: contexts are expensive).
+/// the TLS contexts (built once per set of TLS options: contexts are expensive).
 ///
 /// A session goes back to the pool after a transaction when it is still idle and usable; the next message
 /// for the same endpoint, configuration and TLS policy takes it instead of connecting again (OpenSMTPD's mta
@@ -12,8 +12,7 @@ actor SMTPConnectionPool {
     struct Key: Hashable {
         var endpoint: SMTPClientEndpoint
         var configuration: SMTPClientConfiguration
-        var verify: Bool
-        var caFile: String?
+        var tls: TLSClientOptions
         var source: SocketAddress?
     }
 
@@ -26,7 +25,7 @@ actor SMTPConnectionPool {
     private var idle: [Key: [Pooled]] = [:]
     private var active: [String: Int] = [:]
     private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
-    private var contexts: [TLSContextKey: NIOSSLContext] = [:]
+    private var contexts: [TLSClientOptions: NIOSSLContext] = [:]
     let limitPerDomain: Int
     let idleLifetime: Duration
 
@@ -88,21 +87,11 @@ actor SMTPConnectionPool {
 
     // MARK: - TLS contexts
 
-    private struct TLSContextKey: Hashable {
-        var verify: Bool
-        var caFile: String?
-    }
-
-    /// A client context: with `verify`, the peer's chain must lead to `caFile` (or the system's roots) and
-    /// name the host; without, any certificate is taken (opportunistic TLS, `tls no-verify`).
-    func tlsContext(verify: Bool, caFile: String?) throws -> NIOSSLContext {
-        let key = TLSContextKey(verify: verify, caFile: caFile)
-        if let context = contexts[key] { return context }
-        var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.certificateVerification = verify ? .fullVerification : .none
-        if let caFile { configuration.trustRoots = .file(caFile) }
-        let context = try NIOSSLContext(configuration: configuration)
-        contexts[key] = context
+    /// The client context for `options`, built on first use (see ``TLSContextFactory/makeClientContext(_:)``).
+    func tlsContext(_ options: TLSClientOptions) throws -> NIOSSLContext {
+        if let context = contexts[options] { return context }
+        let context = try TLSContextFactory.makeClientContext(options)
+        contexts[options] = context
         return context
     }
 }

@@ -22,3 +22,18 @@ enum SourceAddress {
         return fitting.randomElement()
     }
 }
+
+extension SourceAddress {
+    /// Action `helo-src <T>`: the EHLO name for a session sent from `source`, nil when the table has none or
+    /// cannot answer (OpenSMTPD: "Failed to retrieve helo string"; the session is not made).
+    static func heloName(for source: SocketAddress, in table: any LookupTable) -> String? {
+        (try? table.addressName(for: text(source))) ?? nil
+    }
+
+    /// An address as OpenSMTPD's `sa_to_text` writes it, which is also the key `helo-src` tables are asked
+    /// for: `192.0.2.1`, `[2001:db8::1]`.
+    static func text(_ address: SocketAddress) -> String {
+        guard let ip = address.ipAddress else { return "local" }
+        return address.protocol == .inet6 ? "[\(ip)]" : ip
+    }
+}

@@ -22,7 +22,7 @@ public struct TLSListenerOptions: Hashable, Sendable {
     public var caFile: String?
     /// `verify`: a client certificate is required and must chain to ``caFile``.
     public var verify: Bool
-    /// `ciphers`: an OpenSSL cipher list (applies to TLS 1.2 and below; BoringSSL fixes TLS 1.3's suites).
+    /// `ciphers`: libtls syntax, a keyword (`secure`, `legacy`, `all`) or an OpenSSL cipher list (TLS 1.2 and below).
     public var ciphers: String?
     /// `protocols`: libtls syntax, e.g. `tlsv1.2,tlsv1.3`, `all`, `default`, `secure`.
     public var protocols: String?
@@ -67,12 +67,7 @@ public enum TLSContextFactory {
             configuration.certificateVerification = .noHostnameVerification
             if options.caFile == nil { configuration.trustRoots = .default }
         }
-        if let ciphers = options.ciphers { configuration.cipherSuites = ciphers }
-        if let protocols = options.protocols {
-            let range = try TLSProtocolRange(parsing: protocols)
-            configuration.minimumTLSVersion = range.minimum
-            configuration.maximumTLSVersion = range.maximum
-        }
+        try configuration.applyPolicy(ciphers: options.ciphers, protocols: options.protocols)
         if loaded.count > 1 {
             let table = loaded
             configuration.sslContextCallback = { values, promise in

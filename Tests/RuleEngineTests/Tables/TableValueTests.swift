@@ -115,7 +115,10 @@ struct TableValueTests {
         #expect(TableValue.SocketAddress(text: "fe80::1%lo")?.scopeID != nil)
         #expect(TableValue.SocketAddress(text: "2001:db8::1%7")?.scopeID == 7)
         #expect(TableValue.SocketAddress(text: "10.0.0.0/8") == nil)
-        #expect(TableValue.SocketAddress(text: "[::1]") == nil)
+        // sa_to_text writes IPv6 in brackets, and parse_sockaddr (OpenSMTPD ≥ 7.5) reads that back.
+        #expect(TableValue.SocketAddress(text: "[::1]")?.address == .ipv6(0, 1))
+        #expect(TableValue.SocketAddress(text: "[IPv6:2001:db8::1%7]")?.scopeID == 7)
+        #expect(TableValue.SocketAddress(text: "[192.0.2.1]") == nil)
         #expect(TableValue.SocketAddress(text: "local") == nil)
     }
 }

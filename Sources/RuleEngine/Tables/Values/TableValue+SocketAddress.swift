@@ -10,9 +10,10 @@ extension TableValue {
     /// One address, as OpenSMTPD's `parse_sockaddr` reads it (table.c): relay `src <T>` entries (the `source`
     /// service) and the keys of `addrname` tables (`hostnames`, `helo-src`).
     ///
-    /// IPv4 is strict `inet_pton` text (`192.0.2.1`, no brackets, no prefix). Otherwise IPv6: an optional
-    /// `ipv6:` (any case), then `inet_pton` text, then optionally `%scope`, where the scope is an interface name
-    /// (only for link-local and multicast link- or node-local addresses) or a number.
+    /// IPv4 is strict `inet_pton` text (`192.0.2.1`, no brackets, no prefix). Otherwise IPv6: an optional `[`,
+    /// an optional `ipv6:` (any case), then `inet_pton` text, then optionally `%scope`, where the scope is an
+    /// interface name (only for link-local and multicast link- or node-local addresses) or a number; anything
+    /// from a `]` on is ignored (OpenSMTPD ≥ 7.5 reads `sa_to_text`'s `[2001:db8::1]` back this way).
     public struct SocketAddress: Sendable, Hashable {
         public var address: NetAddress.Address
         public var scopeID: UInt32
@@ -29,9 +30,11 @@ extension TableValue {
                 return
             }
             var rest = Substring(text)
+            if rest.first == "[" { rest = rest.dropFirst() }
             if rest.utf8.count >= 5, rest.utf8.prefix(5).map(TableLookupKey.fold).elementsEqual("ipv6:".utf8) {
                 rest = rest.dropFirst(5)
             }
+            if let bracket = rest.firstIndex(of: "]") { rest = rest[..<bracket] }
             var scope: Substring?
             if let percent = rest.firstIndex(of: "%") {
                 scope = rest[rest.index(after: percent)...]
