@@ -51,13 +51,13 @@ enum ConfigWarnings {
         return warnings
     }
 
-    /// A relay's `pki`/`ca` is not checked by OpenSMTPD 6.8's `-n`; 7.x refuses to start without it.
+    /// A relay's `pki`/`ca` is not checked by `-n`; an undeclared `pki` stops the daemon at start-up.
     private static func undeclaredRelayCertificates(_ config: Config) -> [Diagnostic] {
         var warnings: [Diagnostic] = []
         for action in config.actions {
-            if let pki = action.pki, config.pki(named: pki) == nil {
-                warnings.append(Diagnostic(.warning, "action \"\(action.name)\" names pki \"\(pki)\", which is not declared",
-                                           at: action.location, hint: "OpenSMTPD 7.x refuses to start with this"))
+            if let problem = RelayStartupProblems.undeclaredClientPKI(action, config: config) {
+                warnings.append(Diagnostic(.warning, problem.message, at: action.location,
+                    hint: "smtpd (Tern and OpenSMTPD 7.x) refuses to start with this"))
             }
             if let ca = action.ca, !config.cas.contains(where: { $0.name == ca.lowercased() }) {
                 warnings.append(Diagnostic(.warning, "action \"\(action.name)\" names ca \"\(ca)\", which is not declared",
@@ -67,18 +67,12 @@ enum ConfigWarnings {
         return warnings
     }
 
-    /// A relay's `ciphers` or `protocols` that libtls would refuse: OpenSMTPD 7.x's `-n` passes them and the
-    /// daemon then dies at start-up ("failed to parse protocols"); Tern defers every delivery through the action.
+    /// A relay's `ciphers` or `protocols` that the TLS library refuses: `-n` passes them, the daemon does not start.
     private static func unusableRelayTLSPolicy(_ config: Config) -> [Diagnostic] {
         config.actions.compactMap { action in
-            guard action.method == .relay, action.ciphers != nil || action.protocols != nil else { return nil }
-            let options = TLSClientOptions(ciphers: action.ciphers, protocols: action.protocols)
-            do {
-                _ = try TLSContextFactory.makeClientContext(options)
-                return nil
-            } catch {
-                return Diagnostic(.warning, "action \"\(action.name)\": TLS ciphers or protocols cannot be used: \(error)",
-                    at: action.location, hint: "every delivery through it will wait in the queue")
+            RelayStartupProblems.unusableTLSPolicy(action).map {
+                Diagnostic(.warning, $0.message, at: action.location,
+                    hint: "smtpd (Tern and OpenSMTPD 7.x) refuses to start with this")
             }
         }
     }

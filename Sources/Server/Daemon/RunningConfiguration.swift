@@ -52,7 +52,7 @@ public struct ConfigurationLoadError: Error, Sendable, CustomStringConvertible {
 extension RunningConfiguration {
     /// Parses and checks `path` as `smtpd -n` does, then loads every table. Table load problems (a passwd
     /// file that does not read) refuse the configuration: a daemon that would answer 451 to everyone is
-    /// worse than one that does not start.
+    /// worse than one that does not start. So do relay settings that can never work (`RelayStartupProblems`).
     public static func load(path: String, macros: [(String, String)] = [],
         environment: any ParserEnvironment = SystemParserEnvironment(), files: PKIFileSystem = .system,
         localHost: LocalHostIdentity = .system()) throws(ConfigurationLoadError) -> RunningConfiguration
@@ -72,6 +72,11 @@ extension RunningConfiguration {
         let tables = TableSet(config: config, loadedTables: parsed.loadedTables, localHost: localHost)
         if !tables.loadProblems.isEmpty {
             throw failure(tables.loadProblems.sorted { $0.key < $1.key }.map { "table \($0.key): \($0.value.reason)" })
+        }
+        let relayProblems = RelayStartupProblems.all(config)
+        if !relayProblems.isEmpty {
+            diagnostics += relayProblems.map { Diagnostic(.error, $0.message, at: $0.action.location) }
+            throw failure()
         }
         do {
             return try RunningConfiguration(path: path, config: config, tables: tables, localHost: localHost)

@@ -35,7 +35,7 @@ struct OutboundSettingsTests {
     @Test func heloSrcIsLookedUpByTheSourceAsSaToTextWritesIt() throws {
         let outbound = try settings("""
             table helos { 192.0.2.9 = nine.example.org, "[2001:db8::9]" = v6.example.org }
-            action "out" relay src { 192.0.2.9 } helo-src <helos> pki "Missing"
+            action "out" relay src { 192.0.2.9 } helo-src <helos>
             match from any for any action "out"
 
             """)
@@ -44,7 +44,13 @@ struct OutboundSettingsTests {
         #expect(SourceAddress.heloName(for: try .init(ipAddress: "192.0.2.9", port: 0), in: table) == "nine.example.org")
         #expect(SourceAddress.heloName(for: try .init(ipAddress: "2001:db8::9", port: 0), in: table) == "v6.example.org")
         #expect(SourceAddress.heloName(for: try .init(ipAddress: "192.0.2.10", port: 0), in: table) == nil)
-        // An undeclared pki is kept by name, so that deliveries can say which one is missing.
-        #expect(action.pki == "Missing" && action.clientCertificate == nil)
+    }
+
+    @Test func anUndeclaredClientPKIRefusesTheConfiguration() throws {
+        #expect {
+            try settings("action \"out\" relay pki \"Missing\"\nmatch from any for any action \"out\"\n")
+        } throws: { error in
+            "\(error)".contains("action \"out\": client pki \"Missing\" not found")
+        }
     }
 }
