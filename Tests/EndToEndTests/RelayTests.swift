@@ -16,12 +16,14 @@ struct RelayTests {
         ])
     }
 
-    static func submit(_ server: SeedServer, to recipient: String) throws -> ProcessResult {
+    static func submit(_ server: SeedServer, to recipient: String, body: String = "line one\n.line with a dot\n") throws
+        -> ProcessResult
+    {
         try ProcessRunner.run(ExternalTool.path("swaks") ?? "swaks", [
             "--server", "127.0.0.1:\(server.submissionPort)", "--tls", "--auth", "PLAIN",
             "--auth-user", "batman@athome.tld", "--auth-password", "batman-secret",
             "--from", "batman@athome.tld", "--to", recipient, "--header", "Subject: to the world",
-            "--body", "line one\n.line with a dot\n",
+            "--body", body,
         ])
     }
 
@@ -84,6 +86,81 @@ struct RelayTests {
         #expect(try server.daemon.smtpctl(["schedule", "all"]).output == "1 envelope scheduled\n")
         #expect(waitUntil(timeout: 30) { (try? sink.messages().count) == 1 }, "\(server.daemon.log)")
         #expect(waitUntil { QueueInspection(queueDirectory: server.daemon.queueDirectory).messageIDs.isEmpty })
+    }
+
+    /// `smtpctl show queue` until `condition` holds for its output.
+    static func waitForQueue(_ server: SeedServer, _ condition: (String) -> Bool) -> (Bool, String) {
+        var queued = ""
+        let seen = waitUntil(timeout: 30) {
+            queued = (try? server.daemon.smtpctl(["show", "queue"]).output) ?? ""
+            return condition(queued)
+        }
+        return (seen, queued)
+    }
+
+    static var batmansNewMail: [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/var/vmail/athome.tld/batman/Maildir/new")) ?? []
+    }
+
+    @Test func aConnectionResetInTheMiddleOfTheMessageIsRetriedAndDeliveredOnce() throws {
+        try SeedMaildirs.exclusively {
+            let dns = try Self.dns()
+            defer { dns.stop() }
+            // The best MX resets its first connection after 354 and part of the message; nothing listens at the
+            // second MX, so the first attempt ends with a temporary failure.
+            let sink = try TestSink(.init(host: "127.0.0.6", resetFirstTransfer: true))
+            defer { sink.stop() }
+            try? FileManager.default.removeItem(atPath: "/var/vmail/athome.tld/batman")
+            defer { try? FileManager.default.removeItem(atPath: "/var/vmail/athome.tld/batman") }
+            let server = try SeedServer(pausing: [], dnsServer: "127.0.0.1:\(dns.port)", mxPort: sink.port)
+            defer { server.daemon.finish() }
+            let body = (0..<2000).map { "line \($0) of a message the receiver cuts off\n" }.joined()
+            #expect(try Self.submit(server, to: "alfred@outside.example", body: body).status == 0)
+            #expect(waitUntil(timeout: 30) { sink.resets == 1 }, "\(server.daemon.log)")
+            // One try made (retries 1), waiting for the next.
+            let (waiting, queued) = Self.waitForQueue(server) {
+                $0.contains("|alfred@outside.example|") && $0.contains("|1|pending|")
+            }
+            #expect(waiting, "the envelope must wait for a retry: \(queued)\n\(server.daemon.log)")
+            #expect(server.daemon.log.split(separator: "\n").contains {
+                $0.contains(" mta delivery ") && $0.contains("to=<alfred@outside.example>") && $0.contains("result=\"TempFail\"")
+            }, "\(server.daemon.log)")
+            #expect(try sink.messages().isEmpty)
+            #expect(Self.batmansNewMail.isEmpty, "a reset is no reason to bounce")
+
+            #expect(try server.daemon.smtpctl(["schedule", "all"]).output == "1 envelope scheduled\n")
+            #expect(waitUntil(timeout: 30) { (try? sink.messages().count) == 1 }, "\(server.daemon.log)")
+            #expect(waitUntil { QueueInspection(queueDirectory: server.daemon.queueDirectory).messageIDs.isEmpty })
+            let received = try sink.messages()
+            #expect(received.count == 1)
+            #expect(received.first?.data.contains("line 1999 of a message the receiver cuts off") == true)
+            #expect(sink.resets == 1)
+            #expect(Self.batmansNewMail.isEmpty)
+        }
+    }
+
+    @Test func withTheDNSServerDownRelayedMailIsDeferredNotBounced() throws {
+        try SeedMaildirs.exclusively {
+            let dns = try Self.dns()
+            let port = dns.port
+            dns.stop()
+            let sink = try TestSink(.init(host: "127.0.0.6"))
+            defer { sink.stop() }
+            try? FileManager.default.removeItem(atPath: "/var/vmail/athome.tld/batman")
+            defer { try? FileManager.default.removeItem(atPath: "/var/vmail/athome.tld/batman") }
+            let server = try SeedServer(pausing: [], dnsServer: "127.0.0.1:\(port)", mxPort: sink.port)
+            defer { server.daemon.finish() }
+            #expect(try Self.submit(server, to: "alfred@outside.example").status == 0)
+            let (deferred, queued) = Self.waitForQueue(server) {
+                $0.contains("|alfred@outside.example|") && $0.contains("Temporary failure in MX lookup")
+            }
+            #expect(deferred, "\(queued)\n\(server.daemon.log)")
+            // Deferred, not bounced: the envelope stays, nothing comes back to batman, nothing reached the sink.
+            usleep(500_000)
+            #expect(QueueInspection(queueDirectory: server.daemon.queueDirectory).messageIDs.count == 1)
+            #expect(Self.batmansNewMail.isEmpty, "\(server.daemon.log)")
+            #expect(try sink.messages().isEmpty)
+        }
     }
 
     @Test func permanentFailuresBounceToTheSender() throws {

@@ -143,7 +143,8 @@ public final class TestSink {
         public init(host: String = "127.0.0.1", port: Int = 0, lmtp: Bool = false,
             rejectRecipients: [String: String] = [:], lmtpResults: [String: String] = [:],
             certificate: String? = nil, key: String? = nil, authUser: String? = nil, authPassword: String? = nil,
-            clientCA: String? = nil, maximumTLS: String? = nil, implicitTLS: Bool = false)
+            clientCA: String? = nil, maximumTLS: String? = nil, implicitTLS: Bool = false,
+            resetFirstTransfer: Bool = false)
         {
             self.clientCA = clientCA
             self.maximumTLS = maximumTLS
@@ -157,6 +158,7 @@ public final class TestSink {
             self.key = key
             self.authUser = authUser
             self.authPassword = authPassword
+            self.resetFirstTransfer = resetFirstTransfer
         }
         public var host = "127.0.0.1"
         public var port = 0
@@ -175,6 +177,9 @@ public final class TestSink {
         public var maximumTLS: String?
         /// TLS from the first byte (smtps) instead of STARTTLS.
         public var implicitTLS = false
+        /// The first connection answers DATA with 354, reads a part of the message and resets the connection
+        /// (SO_LINGER 0: an RST, not a FIN); later connections take mail as usual.
+        public var resetFirstTransfer = false
     }
 
     public struct Message: Decodable {
@@ -214,6 +219,11 @@ public final class TestSink {
         return try names.map { try JSONDecoder().decode(Message.self, from: Data(contentsOf: URL(fileURLWithPath: folder + "/" + $0))) }
     }
 
+    /// How many transfers the server cut off by resetting the connection (``Options/resetFirstTransfer``).
+    public var resets: Int {
+        (try? String(contentsOfFile: folder + "/resets", encoding: .utf8))?.split(separator: "\n").count ?? 0
+    }
+
     /// How many connections the server accepted.
     public var connections: Int {
         (try? String(contentsOfFile: folder + "/connections", encoding: .utf8))?.split(separator: "\n").count ?? 0
@@ -227,7 +237,7 @@ public final class TestSink {
     }
 
     public static let script = #"""
-import asyncio, json, ssl, sys, os, itertools, socket
+import asyncio, json, ssl, sys, os, itertools, socket, struct
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult
 from aiosmtpd.lmtp import LMTP
@@ -272,7 +282,23 @@ def authenticator(server, session, envelope, mechanism, auth_data):
         session.tern_login = auth_data.login.decode()
     return AuthResult(success=ok, handled=False)
 
+class ResettingSMTP(SMTP):
+    """Resets the connection in the middle of the message, once it has read part of it."""
+    async def smtp_DATA(self, arg):
+        if not self.envelope.rcpt_tos:
+            return await super().smtp_DATA(arg)
+        await self.push("354 End data with <CR><LF>.<CR><LF>")
+        part = await self._reader.read(1024)
+        with open(os.path.join(folder, "resets"), "a") as f:
+            f.write("reset after %d bytes\n" % len(part))
+        self.transport.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.transport.abort()
+        # The rest of the message is still buffered: wait here to be cancelled with the connection instead of
+        # reading it as commands.
+        await asyncio.sleep(3600)
+
 probed = False
+connections = 0
 
 def tls_context():
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -294,11 +320,14 @@ class Sink(Controller):
 
     def factory(self):
         # The first connection is the Controller's own readiness probe.
-        global probed
+        global probed, connections
         if probed:
+            connections += 1
             with open(os.path.join(folder, "connections"), "a") as f:
                 f.write("connection\n")
         probed = True
+        if options.get("resetFirstTransfer") and connections == 1:
+            return ResettingSMTP(self.handler, decode_data=False, hostname="sink.test")
         kwargs = dict(decode_data=False, hostname="sink.test")
         if options["lmtp"]:
             return LMTP(self.handler, **kwargs)

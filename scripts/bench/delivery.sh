@@ -54,17 +54,10 @@ servers=(tern opensmtpd)
 start_server() { # NAME TAG PORT -> SERVER_PID
     local name=$1 tag=$2 port=$3
     write_conf "$work/$tag.conf" "$port" "$work/$tag.mail"
-    if [ "$name" = tern ]; then
-        tern_start "$work/$tag.conf" "$work/$tag.queue" "$work/$tag.log" "$port"
-        SERVER_PID=$TERN_PID
-    else
-        osmtpd_start "$work/$tag.conf" "$work/$tag.spool" "$work/$tag.log" "$port"
-        SERVER_PID=$OSMTPD_PID
-    fi
+    server_start "$name" "$work/$tag.conf" "$work/$tag" "$port"
 }
 
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -r), disk $(df -h --output=source,fstype,size "$work" | tail -1 | tr -s ' ')"
-echo "Tern: $TERN; OpenSMTPD: $(/usr/sbin/smtpd -h 2>&1 | head -1 || true)"
+machine_line "$work"
 echo "work folder: $work; $duration s per level, ${size}-byte messages, $per_connection per connection"
 
 for name in "${servers[@]}"; do

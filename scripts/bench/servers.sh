@@ -126,6 +126,25 @@ osmtpd_start() {
     wait_port "$port" "$OSMTPD_PID" || { echo "OpenSMTPD did not start; its log:" >&2; tail -20 "$log" >&2; return 1; }
 }
 
+# server_start NAME CONF PREFIX PORT: NAME (tern or opensmtpd) on CONF, its queue or spool at PREFIX.queue or
+# PREFIX.spool, its log at PREFIX.log; sets SERVER_PID.
+server_start() {
+    local name=$1 conf=$2 prefix=$3 port=$4
+    if [ "$name" = tern ]; then
+        tern_start "$conf" "$prefix.queue" "$prefix.log" "$port"
+        SERVER_PID=$TERN_PID
+    else
+        osmtpd_start "$conf" "$prefix.spool" "$prefix.log" "$port"
+        SERVER_PID=$OSMTPD_PID
+    fi
+}
+
+# machine_line FOLDER: the machine the figures come from, the binaries compared, and FOLDER's disk.
+machine_line() {
+    echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -r), disk $(df -h --output=source,fstype,size "$1" | tail -1 | tr -s ' ')"
+    echo "Tern: $TERN; OpenSMTPD: $(/usr/sbin/smtpd -h 2>&1 | head -1 || true)"
+}
+
 # maildir_count ROOT: files in ROOT/*/Maildir/new.
 maildir_count() {
     find "$1" -path '*/Maildir/new/*' -type f 2>/dev/null | wc -l
@@ -134,4 +153,25 @@ maildir_count() {
 # json_field FILE KEY: one field of a JSON object file.
 json_field() {
     "$PY" -c 'import json,sys; v=json.load(open(sys.argv[1])).get(sys.argv[2]); print("" if v is None else v)' "$1" "$2"
+}
+
+# postfix_tools: Postfix's smtp-source and smtp-sink, from Debian's postfix package unpacked under
+# $POSTFIX_DIR (never installed: it conflicts with opensmtpd). Call it before servers_sandbox: the sandbox has
+# no network. postfix_run PROGRAM [ARGS...] runs one of them.
+POSTFIX_DIR=/tmp/tern-postfix
+postfix_tools() {
+    [ -x "$POSTFIX_DIR/usr/sbin/smtp-sink" ] && return 0
+    if [ "${TERN_SANDBOXED:-}" = 1 ]; then
+        echo "no $POSTFIX_DIR/usr/sbin/smtp-sink (it is fetched outside the sandbox)" >&2
+        exit 2
+    fi
+    mkdir -p "$POSTFIX_DIR"
+    (cd "$POSTFIX_DIR" && apt-get download postfix && dpkg -x postfix_*.deb "$POSTFIX_DIR") \
+        || { echo "could not fetch Postfix's smtp-source and smtp-sink" >&2; exit 2; }
+}
+
+postfix_run() {
+    local program=$1
+    shift
+    LD_LIBRARY_PATH="$POSTFIX_DIR/usr/lib/postfix" "$POSTFIX_DIR/usr/sbin/$program" "$@"
 }

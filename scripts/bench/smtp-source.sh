@@ -12,13 +12,7 @@
 # backlog hang, and a run can stall for minutes: each run is cut off after 120 s.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/servers.sh"
-postfix=/tmp/tern-postfix
-# Fetched before entering the sandbox, which has no network.
-if [ ! -x "$postfix/usr/sbin/smtp-source" ] && [ "${TERN_SANDBOXED:-}" != 1 ]; then
-    mkdir -p "$postfix"
-    (cd "$postfix" && apt-get download postfix && dpkg -x postfix_*.deb "$postfix") \
-        || { echo "could not fetch postfix's smtp-source" >&2; exit 2; }
-fi
+postfix_tools
 servers_sandbox "$@"
 
 messages=5000
@@ -52,7 +46,7 @@ for name in "${servers[@]}"; do
             osmtpd_start "$work/$tag.conf" "$work/$tag.spool" "$work/$tag.log" "$port"; pid=$OSMTPD_PID
         fi
         start=$("$PY" -c 'import time; print(time.time())')
-        timeout 120 env LD_LIBRARY_PATH="$postfix/usr/lib/postfix" "$postfix/usr/sbin/smtp-source" -s "$level" -m "$messages" -l 2048 -f load@sender.test -t user1@bench.test "127.0.0.1:$port" \
+        timeout 120 env LD_LIBRARY_PATH="$POSTFIX_DIR/usr/lib/postfix" "$POSTFIX_DIR/usr/sbin/smtp-source" -s "$level" -m "$messages" -l 2048 -f load@sender.test -t user1@bench.test "127.0.0.1:$port" \
             2>"$work/$tag.err" || true
         end=$("$PY" -c 'import time; print(time.time())')
         delivered=$("$PY" "$BENCH_DIR/wait_delivered.py" --mail "$work/$tag.mail" --expect "$messages" --start "$start")

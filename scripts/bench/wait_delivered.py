@@ -2,6 +2,8 @@
 """Waits until EXPECT files are in ROOT/*/Maildir/new, or until nothing new has arrived for STALL seconds.
 
   wait_delivered.py --mail ROOT --expect N --start EPOCH [--stall 30] [--timeout 300]
+  wait_delivered.py --sink-log FILE ...    (counts what Postfix's `smtp-sink -c` received instead: the last
+                                            "mesg=N" in its output)
 
 Prints JSON: delivered (files counted), last_seconds (from START, a time.time() value, until the last file
 counted arrived), complete (delivered >= expect).
@@ -9,6 +11,7 @@ counted arrived), complete (delivered >= expect).
 import argparse
 import json
 import os
+import re
 import time
 
 
@@ -26,19 +29,32 @@ def count(root):
     return total
 
 
+def sink_count(path):
+    try:
+        with open(path, "rb") as f:
+            f.seek(max(0, os.path.getsize(path) - 256))
+            found = re.findall(rb"mesg=(\d+)", f.read())
+    except OSError:
+        return 0
+    return int(found[-1]) if found else 0
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--mail", required=True)
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--mail")
+    source.add_argument("--sink-log")
     parser.add_argument("--expect", type=int, required=True)
     parser.add_argument("--start", type=float, required=True)
     parser.add_argument("--stall", type=float, default=30)
     parser.add_argument("--timeout", type=float, default=300)
     args = parser.parse_args()
-    seen, last_change = count(args.mail), time.time()
+    counted = (lambda: sink_count(args.sink_log)) if args.sink_log else (lambda: count(args.mail))
+    seen, last_change = counted(), time.time()
     began = time.time()
     while seen < args.expect and time.time() - last_change < args.stall and time.time() - began < args.timeout:
         time.sleep(0.1)
-        now = count(args.mail)
+        now = counted()
         if now != seen:
             seen, last_change = now, time.time()
     print(json.dumps({"delivered": seen, "last_seconds": round(last_change - args.start, 3),

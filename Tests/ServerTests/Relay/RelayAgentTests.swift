@@ -182,6 +182,35 @@ struct RelayAgentTests {
         await agent.shutdown()
     }
 
+    @Test func aResetInTheMiddleOfTheMessageIsRetriedAndDeliveredOnce() async throws {
+        try #require(RelayPeers.available, "dnsmasq, python3-aiosmtpd and openssl are required")
+        let port = RelayPeers.freePort(on: "127.0.0.2")
+        let sink = try TestSink(.init(host: "127.0.0.2", port: port, resetFirstTransfer: true))
+        let dns = try TestDNS(["--host-record=mx.relay.test,127.0.0.2", "--mx-host=relay.test,mx.relay.test,10"])
+        let agent = Self.agent(dns: dns, port: port)
+        // Large enough that the receiver resets the connection while the body is still on its way.
+        let text = "From: alice@example.org\nSubject: reset\n\n"
+            + (0..<4000).map { "line \($0) of a message cut off by a reset\n" }.joined()
+        let body = try Body(text)
+        let envelope = Self.envelope("bob@relay.test", target: "mx:relay.test")
+
+        let first = await agent.deliver([envelope], body: body.body)
+        guard case .temporaryFailure? = first.first else {
+            Issue.record("a reset must leave the message for a retry, not \(first)")
+            return
+        }
+        #expect(sink.resets == 1)
+        #expect(try sink.messages().isEmpty)
+
+        let retry = await agent.deliver([envelope], body: body.body)
+        #expect(retry == [.delivered("250 2.0.0 Ok: queued")])
+        let received = try sink.messages()
+        #expect(received.count == 1)
+        #expect(received.first?.data == text.replacingOccurrences(of: "\n", with: "\r\n"))
+        #expect(sink.connections == 2)
+        await agent.shutdown()
+    }
+
     @Test func reusesTheSessionForTheNextMessage() async throws {
         try #require(RelayPeers.available, "dnsmasq, python3-aiosmtpd and openssl are required")
         let port = RelayPeers.freePort(on: "127.0.0.2")
