@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import NIOSSL
 
@@ -83,7 +86,14 @@ final class SMTPClientHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        perform(machine.connectionClosed(reason: "Connection error: \(error)"), context: context)
+        perform(machine.connectionClosed(reason: Self.describe(error)), context: context)
+    }
+
+    /// A socket error as OpenSMTPD's mta reports it (`IO Error: Connection reset by peer`); NIO's own text
+    /// names the system call and would reach the queue's status line and bounces.
+    static func describe(_ error: any Error) -> String {
+        if let io = error as? IOError { return "IO Error: \(String(cString: strerror(io.errnoCode)))" }
+        return "Connection error: \(error)"
     }
 
     // MARK: - Requests from SMTPClientConnection (on the event loop)
