@@ -76,6 +76,27 @@ public final class FSQueue: Sendable {
         }
     }
 
+    /// Runs independent blocking jobs at once and returns their results in order: the first on the calling
+    /// thread, the others spread over `ioQueues`. Call from a queue thread only (it blocks until all are done).
+    func inParallel<T: Sendable>(_ jobs: [@Sendable () -> T]) -> [T] {
+        guard jobs.count > 1 else { return jobs.map { $0() } }
+        let lanes = min(jobs.count, ioQueues.count + 1)
+        let results = Locked([T?](repeating: nil, count: jobs.count))
+        let runLane: @Sendable (Int) -> Void = { lane in
+            for index in stride(from: lane, to: jobs.count, by: lanes) {
+                let result = jobs[index]()
+                results.withLock { $0[index] = result }
+            }
+        }
+        let group = DispatchGroup()
+        for lane in 1..<lanes {
+            nextIOQueue().async(group: group) { runLane(lane) }
+        }
+        runLane(0)
+        group.wait()
+        return results.withLock { $0.map { $0! } }
+    }
+
     // MARK: Receiving
 
     /// Starts a message: a fresh id and an empty body file in incoming/<msgid>/. Call at DATA/BDAT.
