@@ -41,6 +41,8 @@ public final class FSQueue: Sendable {
     /// Runs one commit batch at a time; within a batch the fsyncs run concurrently.
     let commitQueue = DispatchQueue(label: "tern.queue.commit")
     let pendingCommits = Locked(PendingCommits())
+    /// queue/ after removals: one fsync serves every removal made before it started.
+    let queueDirectorySync: SharedDirectorySync
 
     var incomingDirectory: String { directory + "/incoming" }
     var queueDirectory: String { directory + "/queue" }
@@ -54,6 +56,8 @@ public final class FSQueue: Sendable {
     init(directory: String, fileSystem: QueueFileSystem) {
         self.directory = directory
         self.fileSystem = fileSystem
+        queueDirectorySync = SharedDirectorySync(
+            path: directory + "/queue", fileSystem: fileSystem, label: "tern.queue.removal-sync")
     }
 
     func nextIOQueue() -> DispatchQueue {
@@ -192,7 +196,7 @@ public final class FSQueue: Sendable {
     /// Removes a delivered (or bounced) envelope; with the message's last envelope goes its body.
     /// Call only once the delivery itself is durable.
     public func removeEnvelope(_ id: EnvelopeID) async throws {
-        try await onIOQueue { [self] () throws(QueueError) in
+        let messageRemoved = try await onIOQueue { [self] () throws(QueueError) in
             let path = envelopePath(id)
             guard unlink(path) == 0 else {
                 throw errno == ENOENT ? QueueError.notFound("envelope \(id)") : QueueError.fromErrno("unlink", path)
@@ -203,11 +207,13 @@ public final class FSQueue: Sendable {
                 // A crash between the unlink above and here leaves a body without envelopes, which
                 // loadAll removes: the message was fully delivered.
                 fileSystem.removeTree(messagePath)
-                try fileSystem.fsyncDirectory(queueDirectory)
-            } else {
-                try fileSystem.fsyncDirectory(messagePath)
+                return true
             }
+            try fileSystem.fsyncDirectory(messagePath)
+            return false
         }
+        // Removals that end at the same time share one fsync of queue/.
+        if messageRemoved { try await queueDirectorySync.sync() }
     }
 
     func messageDirectory(_ id: MessageID) -> String { queueDirectory + "/" + id.description }

@@ -162,6 +162,21 @@ struct FSQueueTests {
         }
     }
 
+    @Test func removalsAtTheSameTimeShareTheFsyncOfQueue() async throws {
+        let dir = TemporaryQueueDirectory()
+        let queue = FSQueue(directory: dir.path)
+        _ = try await queue.loadAll()
+        var envelopes: [EnvelopeID] = []
+        for _ in 0..<100 { envelopes += try await commitMessage(queue).envelopes.map { $0.id! } }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for id in envelopes { group.addTask { try await queue.removeEnvelope(id) } }
+            try await group.waitForAll()
+        }
+        #expect(dir.names(in: "queue").isEmpty)
+        let syncs = queue.queueDirectorySync.syncCount
+        #expect(syncs >= 1 && syncs < 100, "removals that wait during an fsync share the next one")
+    }
+
     @Test func bodyLeftWithoutEnvelopesIsRemovedAtStartup() async throws {
         let dir = TemporaryQueueDirectory()
         let queue = FSQueue(directory: dir.path)
