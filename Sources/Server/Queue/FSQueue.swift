@@ -36,7 +36,8 @@ public final class FSQueue: Sendable {
     /// Independent blocking operations (appends, updates, removals, reads, a batch's fsyncs), spread over a
     /// few serial queues. Serial queues get their own threads when the others block; a concurrent queue would
     /// share the width-limited pool that also runs Swift's tasks on Linux, and fsyncs there could starve them.
-    let ioQueues: [DispatchQueue] = (0..<8).map { DispatchQueue(label: "tern.queue.io.\($0)") }
+    /// Sixteen: a batch of a hundred sessions' commits has hundreds of fsyncs, which mostly wait for the disk.
+    let ioQueues: [DispatchQueue] = (0..<16).map { DispatchQueue(label: "tern.queue.io.\($0)") }
     private let nextIOQueueIndex = Locked(0)
     /// Runs one commit batch at a time; within a batch the fsyncs run concurrently.
     let commitQueue = DispatchQueue(label: "tern.queue.commit")
