@@ -50,7 +50,7 @@ public enum Daemon {
         }
         let handOff = Locked<Scheduler?>(nil)
         let onCommit: @Sendable (CommittedMessage) async -> Void = { committed in
-            await handOff.withLock { $0 }?.add(committed)
+            handOff.withLock { $0 }?.submit(committed)
         }
         let scheduler = Scheduler(
             queue: queue, agents: { agents.agent(for: $0) },

@@ -73,19 +73,34 @@ extension FSQueue {
     }
 
     private func commitBatch(_ batch: [PendingCommit]) {
-        // 1. Each message: write its envelopes, fsync its files and its directory; concurrently.
-        let prepared = Locked([Result<CommittedMessage, QueueError>?](repeating: nil, count: batch.count))
-        let group = DispatchGroup()
-        for index in batch.indices {
-            nextIOQueue().async(group: group) {
-                let result = self.prepareForRename(batch[index])
-                prepared.withLock { $0[index] = result }
-            }
-        }
-        group.wait()  // on commitQueue's own thread, never on a Swift task's
-        var results = prepared.withLock { $0.map { $0! } }
+        // 1. Each message: write its envelope files beside the body (not synced yet).
+        let written = inParallel(batch.indices.map { index in { self.writeEnvelopes(batch[index]) } })
 
-        // 2. Publish each message with one rename of its directory.
+        // 2. Every file of every message and every message directory fsynced, all at once: none of these
+        //    fsyncs depends on another, and on a lone message this makes one wait of three.
+        var syncs: [(message: Int, work: @Sendable () -> QueueError?)] = []
+        for (index, result) in written.enumerated() {
+            guard case .success(let files) = result else { continue }
+            let directory = batch[index].message.directory
+            syncs.append((index, { self.sync(descriptor: batch[index].bodyDescriptor, path: directory + "/message") }))
+            for (fd, path) in files.envelopes {
+                syncs.append((index, { self.sync(descriptor: fd, path: path) }))
+            }
+            syncs.append((index, { self.syncDirectory(directory) }))
+        }
+        let syncFailures = inParallel(syncs.map { $0.work })
+        var results: [Result<CommittedMessage, QueueError>] = written.map { $0.map { $0.committed } }
+        for ((index, _), failure) in zip(syncs, syncFailures) {
+            if let failure, case .success = results[index] { results[index] = .failure(failure) }
+        }
+        for (index, result) in written.enumerated() {
+            guard case .success(let files) = result else { continue }
+            close(batch[index].bodyDescriptor)
+            for (fd, _) in files.envelopes { close(fd) }
+            if case .failure = results[index] { fileSystem.removeTree(batch[index].message.directory) }
+        }
+
+        // 3. Publish each message with one rename of its directory.
         var renamed: [Int] = []
         for index in batch.indices {
             guard case .success(let committed) = results[index] else { continue }
@@ -98,51 +113,76 @@ extension FSQueue {
             }
         }
 
-        // 3. One fsync of each directory for the whole batch. If that fails nothing can be acknowledged,
-        //    so the renamed messages are taken back out of queue/.
+        // 4. One fsync of each directory for the whole batch, both at once. If that fails nothing can be
+        //    acknowledged, so the renamed messages are taken back out of queue/.
         if !renamed.isEmpty {
-            do throws(QueueError) {
-                try fileSystem.fsyncDirectory(queueDirectory)
-                try fileSystem.fsyncDirectory(incomingDirectory)
-            } catch {
+            let failure = inParallel([queueDirectory, incomingDirectory].map { path in { self.syncDirectory(path) } })
+                .compactMap { $0 }.first
+            if let failure {
                 for index in renamed {
                     if case .success(let committed) = results[index] {
                         fileSystem.removeTree(messageDirectory(committed.id))
                     }
-                    results[index] = .failure(error)
+                    results[index] = .failure(failure)
                 }
             }
         }
 
-        // 4. Everything acknowledged is durable now.
+        // 5. Everything acknowledged is durable now.
         for (pending, result) in zip(batch, results) {
             pending.continuation.resume(with: result.mapError { $0 as any Error })
         }
     }
 
-    /// Writes the envelope files beside the body in incoming/<msgid>/ and fsyncs everything in it.
-    /// On failure the message's directory is gone.
-    private func prepareForRename(_ pending: PendingCommit) -> Result<CommittedMessage, QueueError> {
+    /// A message's envelope files, written and still open, and what the commit returns for it.
+    private struct WrittenEnvelopes: Sendable {
+        let committed: CommittedMessage
+        let envelopes: [(fd: Int32, path: String)]
+    }
+
+    /// Writes the envelope files beside the body in incoming/<msgid>/, without syncing them. On failure the
+    /// message's directory is gone and its body descriptor closed.
+    private func writeEnvelopes(_ pending: PendingCommit) -> Result<WrittenEnvelopes, QueueError> {
         let directory = pending.message.directory
         let id = pending.message.id
+        var envelopes: [QueuedEnvelope] = []
+        var files: [(fd: Int32, path: String)] = []
+        var used: Set<EnvelopeID> = []
         do throws(QueueError) {
-            defer { close(pending.bodyDescriptor) }
-            try fileSystem.fsyncFile(pending.bodyDescriptor, path: directory + "/message")
-            var envelopes: [QueuedEnvelope] = []
-            var used: Set<EnvelopeID> = []
             for var envelope in pending.envelopes {
                 var envelopeID = EnvelopeID.random(in: id)
                 while !used.insert(envelopeID).inserted { envelopeID = EnvelopeID.random(in: id) }
                 envelope.id = envelopeID
-                try fileSystem.writeFileDurably(
-                    directory + "/" + envelopeID.description, EnvelopeFileFormat.encode(envelope, id: envelopeID))
+                let path = directory + "/" + envelopeID.description
+                let fd = try fileSystem.createExclusive(path)
+                files.append((fd, path))
+                try fileSystem.writeAll(fd, EnvelopeFileFormat.encode(envelope, id: envelopeID), path: path)
                 envelopes.append(envelope)
             }
-            try fileSystem.fsyncDirectory(directory)
-            return .success(CommittedMessage(id: id, envelopes: envelopes))
+            return .success(WrittenEnvelopes(committed: CommittedMessage(id: id, envelopes: envelopes), envelopes: files))
         } catch {
+            for (fd, _) in files { close(fd) }
+            close(pending.bodyDescriptor)
             fileSystem.removeTree(directory)
             return .failure(error)
+        }
+    }
+
+    private func sync(descriptor: Int32, path: String) -> QueueError? {
+        do throws(QueueError) {
+            try fileSystem.fsyncFile(descriptor, path: path)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    private func syncDirectory(_ path: String) -> QueueError? {
+        do throws(QueueError) {
+            try fileSystem.fsyncDirectory(path)
+            return nil
+        } catch {
+            return error
         }
     }
 }

@@ -31,6 +31,7 @@ extension FSQueue {
     private func scanBlocking() throws(QueueError) -> QueueScan {
         try fileSystem.ensureDirectory(directory)
         for path in [incomingDirectory, queueDirectory, corruptDirectory] { try fileSystem.ensureDirectory(path) }
+        fileSystem.spreadSubdirectories(incomingDirectory)
         var scan = QueueScan()
 
         let incoming = try fileSystem.listDirectory(incomingDirectory)

@@ -36,11 +36,14 @@ public final class FSQueue: Sendable {
     /// Independent blocking operations (appends, updates, removals, reads, a batch's fsyncs), spread over a
     /// few serial queues. Serial queues get their own threads when the others block; a concurrent queue would
     /// share the width-limited pool that also runs Swift's tasks on Linux, and fsyncs there could starve them.
-    let ioQueues: [DispatchQueue] = (0..<8).map { DispatchQueue(label: "tern.queue.io.\($0)") }
+    /// Sixteen: a batch of a hundred sessions' commits has hundreds of fsyncs, which mostly wait for the disk.
+    let ioQueues: [DispatchQueue] = (0..<16).map { DispatchQueue(label: "tern.queue.io.\($0)") }
     private let nextIOQueueIndex = Locked(0)
     /// Runs one commit batch at a time; within a batch the fsyncs run concurrently.
     let commitQueue = DispatchQueue(label: "tern.queue.commit")
     let pendingCommits = Locked(PendingCommits())
+    /// queue/ after removals: one fsync serves every removal made before it started.
+    let queueDirectorySync: SharedDirectorySync
 
     var incomingDirectory: String { directory + "/incoming" }
     var queueDirectory: String { directory + "/queue" }
@@ -54,6 +57,8 @@ public final class FSQueue: Sendable {
     init(directory: String, fileSystem: QueueFileSystem) {
         self.directory = directory
         self.fileSystem = fileSystem
+        queueDirectorySync = SharedDirectorySync(
+            path: directory + "/queue", fileSystem: fileSystem, label: "tern.queue.removal-sync")
     }
 
     func nextIOQueue() -> DispatchQueue {
@@ -74,6 +79,27 @@ public final class FSQueue: Sendable {
                 }
             }
         }
+    }
+
+    /// Runs independent blocking jobs at once and returns their results in order: the first on the calling
+    /// thread, the others spread over `ioQueues`. Call from a queue thread only (it blocks until all are done).
+    func inParallel<T: Sendable>(_ jobs: [@Sendable () -> T]) -> [T] {
+        guard jobs.count > 1 else { return jobs.map { $0() } }
+        let lanes = min(jobs.count, ioQueues.count + 1)
+        let results = Locked([T?](repeating: nil, count: jobs.count))
+        let runLane: @Sendable (Int) -> Void = { lane in
+            for index in stride(from: lane, to: jobs.count, by: lanes) {
+                let result = jobs[index]()
+                results.withLock { $0[index] = result }
+            }
+        }
+        let group = DispatchGroup()
+        for lane in 1..<lanes {
+            nextIOQueue().async(group: group) { runLane(lane) }
+        }
+        runLane(0)
+        group.wait()
+        return results.withLock { $0.map { $0! } }
     }
 
     // MARK: Receiving
@@ -171,7 +197,7 @@ public final class FSQueue: Sendable {
     /// Removes a delivered (or bounced) envelope; with the message's last envelope goes its body.
     /// Call only once the delivery itself is durable.
     public func removeEnvelope(_ id: EnvelopeID) async throws {
-        try await onIOQueue { [self] () throws(QueueError) in
+        let messageRemoved = try await onIOQueue { [self] () throws(QueueError) in
             let path = envelopePath(id)
             guard unlink(path) == 0 else {
                 throw errno == ENOENT ? QueueError.notFound("envelope \(id)") : QueueError.fromErrno("unlink", path)
@@ -182,11 +208,13 @@ public final class FSQueue: Sendable {
                 // A crash between the unlink above and here leaves a body without envelopes, which
                 // loadAll removes: the message was fully delivered.
                 fileSystem.removeTree(messagePath)
-                try fileSystem.fsyncDirectory(queueDirectory)
-            } else {
-                try fileSystem.fsyncDirectory(messagePath)
+                return true
             }
+            try fileSystem.fsyncDirectory(messagePath)
+            return false
         }
+        // Removals that end at the same time share one fsync of queue/.
+        if messageRemoved { try await queueDirectorySync.sync() }
     }
 
     func messageDirectory(_ id: MessageID) -> String { queueDirectory + "/" + id.description }

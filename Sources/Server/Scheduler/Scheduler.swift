@@ -36,6 +36,8 @@ public actor Scheduler: Service {
     private let wakeUps: AsyncStream<Void>
     private let wakeUpContinuation: AsyncStream<Void>.Continuation
     private var timer: (deadline: Int64, task: Task<Void, Never>)?
+    /// Messages handed over by `submit`, taken in by `run()` at its next wake-up.
+    private let arrivals = Locked<[CommittedMessage]>([])
 
     /// - Parameters:
     ///   - reportingHost: the server's name (`hostname` or the first listener's `hostname`), for
@@ -68,6 +70,13 @@ public actor Scheduler: Service {
     public func add(_ message: CommittedMessage) {
         machine.add(message.envelopes)
         wakeUp()
+    }
+
+    /// A message the daemon just committed, handed over without waiting for the actor: the SMTP session
+    /// answers 250 at once, however busy the scheduler is. `run()` takes it in at its next wake-up.
+    public nonisolated func submit(_ message: CommittedMessage) {
+        arrivals.withLock { $0.append(message) }
+        wakeUpContinuation.yield()
     }
 
     // MARK: smtpctl
@@ -118,6 +127,7 @@ public actor Scheduler: Service {
     public func run() async {
         await withDiscardingTaskGroup { group in
             for await _ in wakeUps {
+                takeArrivals()
                 let now = clock.now()
                 if let timer, timer.deadline <= now { self.timer = nil }
                 for action in machine.tick(now: now) {
@@ -132,6 +142,16 @@ public actor Scheduler: Service {
         }
         timer?.task.cancel()
         timer = nil
+    }
+
+    private func takeArrivals() {
+        let arrived = arrivals.withLock { arrivals in
+            defer { arrivals = [] }
+            return arrivals
+        }
+        guard !arrived.isEmpty else { return }
+        for message in arrived { machine.add(message.envelopes) }
+        envelopeCount.withLock { $0 = machine.entries.count }
     }
 
     private func wakeUp() {

@@ -141,4 +141,23 @@ struct WorkerProtocolTests {
         let file = try WorkerIdentity.forDelivery(localDelivery(.file, target: spool + "/" + name, user: name), mailSpool: spool)
         #expect(!file.groups.contains(group))
     }
+
+    @Test("the supervisor reuses a user's group list for a few seconds, then asks again")
+    func groupListsAreReusedBriefly() {
+        final class Counter: @unchecked Sendable { var calls = 0 }
+        let counter = Counter()
+        var cache = GroupListCache()
+        cache.lookUp = { account in
+            counter.calls += 1
+            return [account.gid, gid_t(100 + counter.calls)]
+        }
+        let bob = SystemAccount(name: "bob", uid: 1000, gid: 1000, home: "/home/bob")
+        let carol = SystemAccount(name: "carol", uid: 1001, gid: 1001, home: "/home/carol")
+        #expect(cache.groups(of: bob, now: 10) == [1000, 101])
+        #expect(cache.groups(of: bob, now: 14.9) == [1000, 101])
+        #expect(cache.groups(of: carol, now: 14.9) == [1001, 102])
+        #expect(counter.calls == 2)
+        #expect(cache.groups(of: bob, now: 15) == [1000, 103], "five seconds old: asked again")
+        #expect(cache.groups(of: bob, now: 9) == [1000, 104], "a clock that went back: asked again")
+    }
 }

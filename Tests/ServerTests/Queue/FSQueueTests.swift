@@ -58,6 +58,34 @@ struct FSQueueTests {
         }
     }
 
+    @Test func concurrentCommitsWithSeveralRecipientsKeepEveryEnvelope() async throws {
+        let dir = TemporaryQueueDirectory()
+        let queue = FSQueue(directory: dir.path)
+        _ = try await queue.loadAll()
+        let recipients = ["a@example.net", "b@example.net", "c@example.net"]
+        let committed = try await withThrowingTaskGroup(of: CommittedMessage.self) { group in
+            for index in 0..<40 {
+                group.addTask { try await commitMessage(queue, body: "message \(index)\r\n", recipients: recipients) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(dir.names(in: "incoming").isEmpty)
+        for message in committed {
+            #expect(dir.names(in: "queue/\(message.id)").count == 4, "the body and three envelopes")
+        }
+        let scan = try await FSQueue(directory: dir.path).loadAll()
+        #expect(scan.envelopes.count == 120)
+    }
+
+    @Test func parallelJobsAnswerInOrder() async {
+        let queue = FSQueue(directory: TemporaryQueueDirectory().path)
+        let jobs: [@Sendable () -> Int] = (0..<50).map { index in { index * index } }
+        let results = await withCheckedContinuation { continuation in
+            queue.commitQueue.async { continuation.resume(returning: queue.inParallel(jobs)) }
+        }
+        #expect(results == (0..<50).map { $0 * $0 })
+    }
+
     @Test func startupRemovesUncommittedAndKeepsRenamed() async throws {
         let dir = TemporaryQueueDirectory()
         let queue = FSQueue(directory: dir.path)
@@ -132,6 +160,21 @@ struct FSQueueTests {
         await #expect(throws: QueueError.notFound("envelope \(committed.envelopes[1].id!)")) {
             try await queue.removeEnvelope(committed.envelopes[1].id!)
         }
+    }
+
+    @Test func removalsAtTheSameTimeShareTheFsyncOfQueue() async throws {
+        let dir = TemporaryQueueDirectory()
+        let queue = FSQueue(directory: dir.path)
+        _ = try await queue.loadAll()
+        var envelopes: [EnvelopeID] = []
+        for _ in 0..<100 { envelopes += try await commitMessage(queue).envelopes.map { $0.id! } }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for id in envelopes { group.addTask { try await queue.removeEnvelope(id) } }
+            try await group.waitForAll()
+        }
+        #expect(dir.names(in: "queue").isEmpty)
+        let syncs = queue.queueDirectorySync.syncCount
+        #expect(syncs >= 1 && syncs < 100, "removals that wait during an fsync share the next one")
     }
 
     @Test func bodyLeftWithoutEnvelopesIsRemovedAtStartup() async throws {

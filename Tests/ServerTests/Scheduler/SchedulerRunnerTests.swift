@@ -77,6 +77,22 @@ struct SchedulerRunnerTests {
         #expect(stats.deliveredOK == 2 && stats.envelopes == 0 && stats.inflight == 0)
     }
 
+    @Test func aSubmittedMessageIsDeliveredWithoutWaitingForTheActor() async throws {
+        let dir = TemporaryQueueDirectory()
+        let queue = FSQueue(directory: dir.path)
+        _ = try await queue.loadAll()
+        let agent = FakeAgent { _ in .delivered("Delivered") }
+        let scheduler = makeScheduler(queue, agent: agent, clock: ManualClock(start))
+        try await running(scheduler) {
+            for index in 0..<5 {
+                scheduler.submit(try await commitMessage(queue, body: "message \(index)\n"))
+            }
+            #expect(await eventually { messageDirectories(dir).isEmpty && agent.calls.count == 5 })
+        }
+        let stats = await scheduler.stats()
+        #expect(stats.deliveredOK == 5 && stats.envelopes == 0)
+    }
+
     @Test func temporaryFailureIsRewrittenAndARestartResumesIt() async throws {
         let dir = TemporaryQueueDirectory()
         let queue = FSQueue(directory: dir.path)

@@ -20,6 +20,7 @@ final class DeliverySupervisor {
     /// The system mailbox folder (`/var/mail`), whose group mbox workers may get.
     private let mailSpool: String
     private var workers: [WorkerIdentity: Worker] = [:]
+    private var groupLists = GroupListCache()
 
     private struct Worker {
         var pid: pid_t
@@ -81,7 +82,9 @@ final class DeliverySupervisor {
         }
         let identity: WorkerIdentity
         do throws(LocalDeliveryError) {
-            identity = try WorkerIdentity.forDelivery(request.delivery, mailSpool: mailSpool)
+            identity = try WorkerIdentity.forDelivery(request.delivery, mailSpool: mailSpool) { account in
+                groupLists.groups(of: account, now: Self.now())
+            }
         } catch {
             answer(request.id, error.outcome)
             return true

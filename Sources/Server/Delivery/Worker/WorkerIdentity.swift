@@ -22,15 +22,18 @@ struct WorkerIdentity: Hashable, Sendable, CustomStringConvertible {
     ///   (Debian's /var/mail is `root:mail 2775`): the dotlock `/var/mail/USER.lock` is created in that folder,
     ///   which is why Debian's mail readers and dotlockfile are set-group-id `mail`. The worker gains nothing else:
     ///   other users' mailboxes are 0600 (or 0660 with their own group). Other folders never lend their group.
-    static func forDelivery(_ delivery: LocalDelivery, mailSpool: String) throws(LocalDeliveryError)
-        -> WorkerIdentity
-    {
+    ///
+    /// `groupsOf` is getgrouplist(3) by default; the supervisor passes its short-lived cache of it.
+    static func forDelivery(
+        _ delivery: LocalDelivery, mailSpool: String,
+        groupsOf: (SystemAccount) -> [gid_t] = supplementaryGroups(of:)
+    ) throws(LocalDeliveryError) -> WorkerIdentity {
         let account = try LocalDeliverer.account(for: delivery)
         let intoSpool = delivery.method == .mbox && folder(of: delivery.target) == mailSpool
         if account.uid == 0 && !(intoSpool && delivery.target == mailSpool + "/" + account.name) {
             throw .permanent("MDA not allowed to deliver to: \(delivery.user)")
         }
-        var groups = supplementaryGroups(of: account)
+        var groups = groupsOf(account)
         if intoSpool, let spoolGroup = writableGroup(of: mailSpool), !groups.contains(spoolGroup) {
             groups.append(spoolGroup)
         }
@@ -43,7 +46,7 @@ struct WorkerIdentity: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// getgrouplist(3): the primary group and every group listing the user.
-    private static func supplementaryGroups(of account: SystemAccount) -> [gid_t] {
+    static func supplementaryGroups(of account: SystemAccount) -> [gid_t] {
         var count: Int32 = 64
         while true {
             var groups = [gid_t](repeating: 0, count: Int(count))
