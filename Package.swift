@@ -83,7 +83,7 @@ let package = Package(
             dependencies: ["Server", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ConfParserTests", dependencies: ["ConfParser"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConfParserTests", dependencies: ["ConfParser", "PeerSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ServerTests",

@@ -3,9 +3,10 @@ public import Testing
 
 /// Runs each test of a suite on a dispatch queue of its own instead of Swift's cooperative pool.
 ///
-/// End-to-end tests wait for processes, ports and files by blocking. The cooperative pool is as wide as the
-/// machine has cores (two on CI), so two such waits held every async suite of the run back for as long as they
-/// lasted, and those suites' timeouts fired. A queue made with a label runs on dispatch's overcommitting threads,
+/// End-to-end tests, and the suites that run OpenSMTPD, Python or Dovecot beside Tern's code, wait for
+/// processes, ports and files by blocking. The cooperative pool is as wide as the machine has cores (two on CI),
+/// so two such waits held every async suite of the run back for as long as they lasted, and those suites'
+/// timeouts fired. Every suite that blocks carries this trait. A queue made with a label runs on dispatch's overcommitting threads,
 /// which grow when one blocks.
 public struct OwnQueue: SuiteTrait, TestTrait, TestScoping {
     public var isRecursive: Bool { true }

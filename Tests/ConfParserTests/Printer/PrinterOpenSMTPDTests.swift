@@ -1,4 +1,5 @@
 import Foundation
+import PeerSupport
 import Testing
 
 @testable import ConfParser
@@ -65,7 +66,7 @@ enum OpenSMTPD68 {
     }()
 }
 
-@Suite("Printer output accepted by OpenSMTPD 6.8",
+@Suite("Printer output accepted by OpenSMTPD 6.8", .ownQueue,
        .enabled(if: OpenSMTPD68.isAvailable || OpenSMTPD68.isRequired,
                 "needs root and OpenSMTPD 6.8 at /usr/sbin/smtpd (required when TERN_REQUIRE_OPENSMTPD=1)"))
 struct PrinterOpenSMTPDTests {

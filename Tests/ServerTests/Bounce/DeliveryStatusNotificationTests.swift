@@ -1,9 +1,10 @@
 import Foundation
+import PeerSupport
 import Testing
 import Transport
 @testable import Server
 
-@Suite("Delivery status notifications")
+@Suite("Delivery status notifications", .ownQueue)
 struct DeliveryStatusNotificationTests {
     let original = Array("Subject: lunch\nFrom: alice@example.org\nTo: bob@example.net\n\nSee you at noon.\n.\n".utf8)
     let timestamp = MessageTimestamp(year: 2026, month: 1, day: 5, weekday: 1, hour: 9, minute: 3, second: 7, utcOffsetSeconds: 3600, zoneName: "CET")

@@ -1,4 +1,5 @@
 import Foundation
+import PeerSupport
 import Testing
 
 /// The 25 real-world configs of Tests/Fixtures/compat/corpus, and the variants in fixture/variants, must
@@ -9,7 +10,7 @@ import Testing
 /// trunk0, ...), so it lives in private mount and network namespaces, which only a single-threaded
 /// process can enter: scripts/compat/fixture-run.sh builds it and runs Tern's smtpd executable there.
 /// scripts/compat/corpus.sh runs the same fixture with Debian's binary beside Tern's and prints a table.
-@Suite("Corpus verdicts match OpenSMTPD 6.8.0p2 in the fixture")
+@Suite("Corpus verdicts match OpenSMTPD 6.8.0p2 in the fixture", .ownQueue)
 struct CorpusVerdictTests {
     static let corpus = Compat.fixtures.appendingPathComponent("corpus")
     static let variants = Compat.fixtures.appendingPathComponent("fixture/variants")

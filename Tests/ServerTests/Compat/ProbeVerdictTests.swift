@@ -1,5 +1,6 @@
 import Foundation
 import Server
+import PeerSupport
 import Testing
 
 /// `smtpd -n` on each of the 146 probes in Tests/Fixtures/compat/probes must give what Debian 12's
@@ -7,7 +8,7 @@ import Testing
 /// added lines (indented, or warnings) are left out. Where Tern differs on purpose, the expectation comes
 /// from Tests/Fixtures/compat/tern-differences.txt, which says why.
 /// scripts/compat/differential.sh checks that the recorded file still is what the real binary says.
-@Suite("Probe verdicts match OpenSMTPD 6.8.0p2")
+@Suite("Probe verdicts match OpenSMTPD 6.8.0p2", .ownQueue)
 struct ProbeVerdictTests {
     /// Probes whose config names test.key: OpenSMTPD loads a key only if it is owned by uid 0.
     static let needRoot: Set<String> = Set(Compat.recordedProbes.map(\.name).filter { name in

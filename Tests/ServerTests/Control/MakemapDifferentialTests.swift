@@ -1,5 +1,6 @@
 import ConfParser
 import Foundation
+import PeerSupport
 import Testing
 
 #if canImport(Glibc)
@@ -10,7 +11,7 @@ import Glibc
 /// records, messages and exit statuses, and Debian's `smtpd -n` accepts a database Tern wrote.
 /// scripts/test.sh installs opensmtpd and sets TERN_REQUIRE_OPENSMTPD=1, so on CI these tests run and fail
 /// when the reference is missing; elsewhere they are skipped (reported as such, not as passed).
-@Suite("makemap against OpenSMTPD's", .enabled(if: MakemapReference.usable))
+@Suite("makemap against OpenSMTPD's", .ownQueue, .enabled(if: MakemapReference.usable))
 struct MakemapDifferentialTests {
     static let sources: [String: String] = [
         "plain": """

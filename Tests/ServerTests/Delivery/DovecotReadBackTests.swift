@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PeerSupport
 import Testing
 @testable import Server
 
@@ -11,7 +12,7 @@ import Glibc
 /// the name (`S=`, `W=`) are the file's real ones, and the message is intact. Needs root (to run the worker and
 /// doveadm as nobody); scripts/test.sh installs dovecot-core and sets TERN_REQUIRE_OPENSMTPD=1, so on CI this
 /// runs, and fails if doveadm is missing.
-@Suite("Dovecot reads Tern's maildir files", .enabled(if: Dovecot.shouldRun, "needs root and doveadm"))
+@Suite("Dovecot reads Tern's maildir files", .ownQueue, .enabled(if: Dovecot.shouldRun, "needs root and doveadm"))
 struct DovecotReadBackTests {
     @Test("doveadm fetch: physical and virtual size, header and body")
     func doveadmFetch() async throws {

@@ -1,4 +1,5 @@
 import Foundation
+import PeerSupport
 import Testing
 @testable import Server
 
@@ -6,7 +7,7 @@ import Testing
 import Glibc
 #endif
 
-@Suite("mbox delivery")
+@Suite("mbox delivery", .ownQueue)
 struct MboxDeliveryTests {
     /// Reads an mbox with Python's mailbox module: one JSON object per message.
     func readWithPython(_ path: String) throws -> [[String: String]] {

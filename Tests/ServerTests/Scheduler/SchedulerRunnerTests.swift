@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PeerSupport
 import Testing
 @testable import Server
 
@@ -38,7 +39,7 @@ struct QueueBounceSubmitter: BounceSubmitter {
     }
 }
 
-@Suite("Scheduler runner on a real queue")
+@Suite("Scheduler runner on a real queue", .ownQueue)
 struct SchedulerRunnerTests {
     let start: Int64 = 1_764_000_005  // five seconds after sampleEnvelope's arrival
 
