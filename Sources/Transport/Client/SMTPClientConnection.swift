@@ -96,15 +96,22 @@ public final class SMTPClientConnection: Sendable {
             ready.fail(SMTPClientFailure(stage: .connection, text: "Connection failed: \(error)"))
             throw SMTPClientFailure(stage: .connection, text: "Connection to \(endpoint) failed: \(error)")
         }
-        let handler = try await eventLoop.submit {
-            NIOLoopBound(try channel.pipeline.syncOperations.handler(type: SMTPClientHandler.self), eventLoop: eventLoop)
-        }.get()
+        // The greeting first: if the session ended before this task got to run, its failure says why; the
+        // handler is gone from a closed pipeline, and looking it up would only say "notFound".
+        let capabilities: SMTPServerCapabilities
         do {
-            let capabilities = try await ready.futureResult.get()
-            return SMTPClientConnection(channel: channel, handler: handler, capabilities: capabilities, endpoint: endpoint)
+            capabilities = try await ready.futureResult.get()
         } catch {
             channel.close(promise: nil)
             throw error
+        }
+        do {
+            let handler = try await eventLoop.submit {
+                NIOLoopBound(try channel.pipeline.syncOperations.handler(type: SMTPClientHandler.self), eventLoop: eventLoop)
+            }.get()
+            return SMTPClientConnection(channel: channel, handler: handler, capabilities: capabilities, endpoint: endpoint)
+        } catch {
+            throw SMTPClientFailure(stage: .connection, text: "Connection closed by \(endpoint) after its greeting")
         }
     }
 

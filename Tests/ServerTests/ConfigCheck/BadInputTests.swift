@@ -1,9 +1,10 @@
 import Foundation
+import PeerSupport
 import Testing
 @testable import Server
 
 /// `smtpd -n` on hostile files: always a clear `file:line` error and exit 1, never a crash or a hang.
-@Suite("smtpd -n on bad input")
+@Suite("smtpd -n on bad input", .ownQueue)
 struct BadInputTests {
     private func check(_ bytes: [UInt8], extraFiles: [String: String] = [:]) throws -> ConfigCheckOutcome {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tern-bad-\(UUID().uuidString)")
