@@ -203,15 +203,21 @@ public final class FSQueue: Sendable {
                 throw errno == ENOENT ? QueueError.notFound("envelope \(id)") : QueueError.fromErrno("unlink", path)
             }
             let messagePath = messageDirectory(id.messageID)
-            let others = try fileSystem.listDirectory(messagePath).filter { EnvelopeID(hex: $0) != nil }
-            if others.isEmpty {
-                // A crash between the unlink above and here leaves a body without envelopes, which
-                // loadAll removes: the message was fully delivered.
-                fileSystem.removeTree(messagePath)
+            do throws(QueueError) {
+                let others = try fileSystem.listDirectory(messagePath).filter { EnvelopeID(hex: $0) != nil }
+                if others.isEmpty {
+                    // A crash between the unlink above and here leaves a body without envelopes, which
+                    // loadAll removes: the message was fully delivered.
+                    fileSystem.removeTree(messagePath)
+                    return true
+                }
+                try fileSystem.fsyncDirectory(messagePath)
+                return false
+            } catch .system(_, _, ENOENT) {
+                // The removal of the message's other envelope, on another I/O queue, unlinked it between our
+                // unlink and our look, found no envelope left and removed the directory: ours went with it.
                 return true
             }
-            try fileSystem.fsyncDirectory(messagePath)
-            return false
         }
         // Removals that end at the same time share one fsync of queue/.
         if messageRemoved { try await queueDirectorySync.sync() }

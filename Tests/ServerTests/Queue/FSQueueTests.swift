@@ -177,6 +177,22 @@ struct FSQueueTests {
         #expect(syncs >= 1 && syncs < 100, "removals that wait during an fsync share the next one")
     }
 
+    @Test func envelopesOfOneMessageRemovedAtOnceAllSucceed() async throws {
+        let dir = TemporaryQueueDirectory()
+        let queue = FSQueue(directory: dir.path)
+        _ = try await queue.loadAll()
+        // The last two removals of a message can both unlink before either looks at the directory; the one
+        // that looks second must not fail because the first already removed it.
+        for _ in 0..<100 {
+            let committed = try await commitMessage(queue, recipients: ["a@example.net", "b@example.net", "c@example.net"])
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for envelope in committed.envelopes { group.addTask { try await queue.removeEnvelope(envelope.id!) } }
+                try await group.waitForAll()
+            }
+        }
+        #expect(dir.names(in: "queue").isEmpty)
+    }
+
     @Test func bodyLeftWithoutEnvelopesIsRemovedAtStartup() async throws {
         let dir = TemporaryQueueDirectory()
         let queue = FSQueue(directory: dir.path)
