@@ -84,7 +84,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ConfParserTests", dependencies: ["ConfParser", "PeerSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine"], swiftSettings: swiftSettings),
+        .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine", "PeerSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ServerTests",
             dependencies: [
@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["PeerSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TransportTests",
-            dependencies: ["Transport", .product(name: "NIOEmbedded", package: "swift-nio")],
+            dependencies: ["Transport", "PeerSupport", .product(name: "NIOEmbedded", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
     ],

@@ -101,7 +101,7 @@ struct ControlTests {
         try "listen on 127.0.0.1 port \(port)\nmatch for any action nowhere\n"
             .write(toFile: configPath, atomically: true, encoding: .utf8)
         let refused = try daemon.smtpctl(["reload"])
-        #expect(refused.status == 1 && refused.output.contains("command failed: "), "\(refused.output)")
+        #expect(refused.status == 1 && refused.output.contains("command failed: "), "\(refused.output)\(refused.error)\n\(daemon.log)")
         #expect(try Self.send(to: "joe@example.test", port: port).status == 0)
         // A second listener and another domain: both work after SIGHUP, and the first port never closed.
         let second = TernDaemon.freePort()

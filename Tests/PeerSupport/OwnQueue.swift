@@ -15,9 +15,15 @@ public struct OwnQueue: SuiteTrait, TestTrait, TestScoping {
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
         guard testCase != nil else { return try await function() }
+        await Self.slots.acquire()
+        defer { Task { await Self.slots.release() } }
         let executor = QueueTaskExecutor(label: "tern.test.\(test.name)")
         try await withTaskExecutorPreference(executor) { try await function() }
     }
+
+    /// How many such tests run at once. They start daemons, Python and swaks; unbounded, a few dozen of them
+    /// at once on two cores starved one another and the unit suites of CPU until their timeouts fired.
+    private static let slots = TestSlots(count: 4)
 
     /// Whether the caller runs on the queue of an `.ownQueue` test.
     public static var isCurrent: Bool { DispatchQueue.getSpecific(key: QueueTaskExecutor.marker) != nil }
@@ -41,5 +47,31 @@ final class QueueTaskExecutor: TaskExecutor {
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
+}
+
+/// A counting semaphore that waits without blocking a thread.
+actor TestSlots {
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(count: Int) {
+        free = count
+    }
+
+    func acquire() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty {
+            free += 1
+        } else {
+            waiting.removeFirst().resume()
+        }
     }
 }

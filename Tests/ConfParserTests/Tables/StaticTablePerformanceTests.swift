@@ -1,10 +1,11 @@
 import Foundation
+import PeerSupport
 import Testing
 
 @testable import ConfParser
 
 /// Large tables (virtual user maps) must load quickly: `smtpd -n` reads them at parse time.
-@Suite("Table file performance")
+@Suite("Table file performance", .ownQueue)
 struct StaticTablePerformanceTests {
     #if DEBUG
     /// Debug builds are several times slower; keep the suite quick there.

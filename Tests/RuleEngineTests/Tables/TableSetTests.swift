@@ -1,10 +1,11 @@
 import ConfParser
+import PeerSupport
 import Testing
 
 @testable import RuleEngine
 
 /// Building the tables of a configuration, and reloading one of them.
-@Suite("Table set")
+@Suite("Table set", .ownQueue)
 struct TableSetTests {
     static let identity = LocalHostIdentity(serverName: "mx.example.org", addresses: ["127.0.0.1", "[::1]"])
 

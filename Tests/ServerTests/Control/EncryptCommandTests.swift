@@ -1,8 +1,9 @@
+import PeerSupport
 import Testing
 import Transport
 @testable import Server
 
-@Suite("smtpctl encrypt")
+@Suite("smtpctl encrypt", .ownQueue)
 struct EncryptCommandTests {
     private func run(_ words: [String], input: [String] = []) -> (Int32, [String]) {
         var lines = input[...]

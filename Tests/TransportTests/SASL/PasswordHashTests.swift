@@ -1,7 +1,8 @@
+import PeerSupport
 import Testing
 @testable import Transport
 
-@Suite("PasswordHash over crypt_r")
+@Suite("PasswordHash over crypt_r", .ownQueue)
 struct PasswordHashTests {
     /// Hashes made outside Tern: Debian's OpenSMTPD `encrypt` and `smtpctl encrypt` ($6$), `openssl passwd`
     /// ($6$, $5$, $1$), Openwall's published bcrypt vector ($2a$), and Python's crypt module ($2b$, $2y$, $y$).
