@@ -56,6 +56,8 @@ public struct RelayAgent: DeliveryAgent {
         guard let action = current.actions[first.action] else {
             return Self.all(envelopes, .temporaryFailure("No relay settings for action \(first.action)"))
         }
+        // RunningConfiguration.load refuses an undeclared pki (RelayStartupProblems); settings made in code can
+        // still name one, and then every delivery waits with OpenSMTPD's message rather than go without it.
         if let pki = action.pki, action.clientCertificate == nil {
             return Self.all(envelopes, .temporaryFailure("client pki \"\(pki)\" not found"))
         }
