@@ -60,6 +60,8 @@ enum EnvelopeFileFormat {
         optional("body", envelope.dsn.body)
         optional("smtputf8", envelope.dsn.smtputf8 ? "yes" : nil)
         optional("lastwarning", envelope.lastWarning == 0 ? nil : String(envelope.lastWarning))
+        optional("bodysize", envelope.bodyCheck.map { String($0.size) })
+        optional("bodysha256", envelope.bodyCheck?.sha256)
         for key in envelope.extraFields.keys.sorted() where !knownKeys.contains(key) && isValidKey(key) {
             lines.append((key, envelope.extraFields[key]!))
         }
@@ -105,6 +107,16 @@ enum EnvelopeFileFormat {
         }
         let lastWarning: Int64
         if fields["lastwarning"] != nil { lastWarning = try number("lastwarning") } else { lastWarning = 0 }
+        let bodyCheck: BodyCheck?
+        switch (fields["bodysize"], fields["bodysha256"]) {
+        case (nil, nil):
+            bodyCheck = nil
+        case (.some, .some(let digest)):
+            guard BodyCheck.isDigestText(digest) else { throw EnvelopeParseError("bad value for bodysha256") }
+            bodyCheck = BodyCheck(size: try number("bodysize"), sha256: digest)
+        default:
+            throw EnvelopeParseError("bodysize and bodysha256 must come together")
+        }
         let retries = try number("retry")
         guard retries <= Int64(Int32.max) else { throw EnvelopeParseError("bad number for retry") }
         return QueuedEnvelope(
@@ -117,6 +129,7 @@ enum EnvelopeFileFormat {
                 notify: fields["notify"] ?? "", originalRecipient: fields["orcpt"] ?? "", ret: fields["ret"] ?? "",
                 envelopeID: fields["envid"] ?? "", body: fields["body"] ?? "", smtputf8: try flag("smtputf8")),
             lastWarning: lastWarning,
+            bodyCheck: bodyCheck,
             extraFields: fields.filter { !knownKeys.contains($0.key) }
         )
     }
@@ -124,7 +137,7 @@ enum EnvelopeFileFormat {
     static let knownKeys: Set<String> = [
         "version", "evpid", "sender", "rcpt", "dest", "action", "method", "target", "user", "created", "expire",
         "lasttry", "nexttry", "retry", "lasterror", "runas", "home", "junk", "subaddress", "notify", "orcpt", "ret",
-        "envid", "body", "smtputf8", "lastwarning",
+        "envid", "body", "smtputf8", "lastwarning", "bodysize", "bodysha256",
     ]
 
     private static func isValidKey(_ key: String) -> Bool {

@@ -45,6 +45,8 @@ public struct QueuedEnvelope: Sendable, Hashable {
     public var dsn: DSNFields
     /// Unix seconds of the last delay notice sent for this envelope; 0 when none was sent.
     public var lastWarning: Int64
+    /// The body's size and SHA-256 when the message was committed; nil in envelopes from before Tern kept it.
+    public var bodyCheck: BodyCheck?
     /// Keys this version does not know, kept so that a rewrite by an older Tern loses nothing.
     public var extraFields: [String: String]
 
@@ -53,7 +55,8 @@ public struct QueuedEnvelope: Sendable, Hashable {
         method: String, target: String = "", user: String? = nil, created: Int64, expire: Int64,
         lastTry: Int64 = 0, nextTry: Int64 = 0, retries: Int = 0, lastError: String = "",
         deliveryUser: String? = nil, home: String? = nil, junk: Bool = false, subaddress: String? = nil,
-        dsn: DSNFields = DSNFields(), lastWarning: Int64 = 0, extraFields: [String: String] = [:]
+        dsn: DSNFields = DSNFields(), lastWarning: Int64 = 0, bodyCheck: BodyCheck? = nil,
+        extraFields: [String: String] = [:]
     ) {
         self.id = id
         self.sender = sender
@@ -75,6 +78,7 @@ public struct QueuedEnvelope: Sendable, Hashable {
         self.subaddress = subaddress
         self.dsn = dsn
         self.lastWarning = lastWarning
+        self.bodyCheck = bodyCheck
         self.extraFields = extraFields
     }
 }

@@ -36,6 +36,28 @@ struct EnvelopeFileFormatTests {
         #expect(!plain.contains("runas") && !plain.contains("junk") && !plain.contains("notify"))
     }
 
+    @Test func roundTripsTheBodyCheck() throws {
+        var envelope = sampleEnvelope()
+        envelope.id = id
+        envelope.bodyCheck = BodyCheck(size: 2048, sha256: String(repeating: "0f", count: 32))
+        let bytes = EnvelopeFileFormat.encode(envelope, id: id)
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.hasSuffix("bodysize: 2048\nbodysha256: \(String(repeating: "0f", count: 32))\n"))
+        #expect(try EnvelopeFileFormat.decode(bytes, expected: id) == envelope)
+    }
+
+    @Test(arguments: [
+        "bodysize: 22\n",  // without its digest
+        "bodysha256: \(String(repeating: "a", count: 64))\n",  // without its size
+        "bodysize: 22\nbodysha256: \(String(repeating: "A", count: 64))\n",  // upper case
+        "bodysize: 22\nbodysha256: abc\n",  // too short
+        "bodysize: -1\nbodysha256: \(String(repeating: "a", count: 64))\n",
+    ])
+    func rejectsABrokenBodyCheck(_ lines: String) {
+        let bytes = EnvelopeFileFormat.encode(sampleEnvelope(), id: id) + Array(lines.utf8)
+        #expect(throws: EnvelopeParseError.self) { try EnvelopeFileFormat.decode(bytes, expected: id) }
+    }
+
     @Test func rejectsBadFlagValues() {
         var bytes = EnvelopeFileFormat.encode(sampleEnvelope(), id: id)
         bytes += Array("junk: maybe\n".utf8)
