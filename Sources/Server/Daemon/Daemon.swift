@@ -31,7 +31,9 @@ public enum Daemon {
         } catch {
             throw StartError(description: error.description, isConfigurationDiagnostic: true)
         }
-        let queue = FSQueue(directory: options.queueDirectory)
+        // A few message directories made ahead of MAIL FROM: enough for a burst of sessions while the
+        // background thread makes more.
+        let queue = FSQueue(directory: options.queueDirectory, spareMessages: 8)
         let scan: QueueScan
         do {
             try makeDirectory(parentOf: options.socketPath)
@@ -41,6 +43,9 @@ public enum Daemon {
             throw StartError(description: "queue \(options.queueDirectory): \(error)")
         }
         for (path, reason) in scan.corrupt { logger.warning("warn: queue: moved aside \(path): \(reason)") }
+        if scan.checkedBodies > 0 {
+            logger.info("info: queue: \(scan.checkedBodies) message bodies checked against their envelopes after a restart of the machine")
+        }
         let store = ConfigurationStore(configuration)
         let agents: DeliveryAgents
         do {

@@ -17,28 +17,34 @@ struct PendingCommits {
 
 struct PendingCommit: Sendable {
     let message: IncomingMessage
-    let bodyDescriptor: Int32
+    /// The body file, its end still in memory (see `FSQueue.append`), and its check.
+    let body: IncomingMessage.Handover
     let envelopes: [QueuedEnvelope]
     let continuation: CheckedContinuation<CommittedMessage, any Error>
 }
 
 extension FSQueue {
-    /// Makes a received message durable and returns once it is: envelope files written, every file and
-    /// directory fsynced, the message's directory renamed into queue/, queue/ fsynced. Only then may the
-    /// session answer 250. On failure the message is removed and nothing of it is in queue/; a
-    /// `QueueError.diskFull` means 452 4.3.1.
+    /// Makes a received message durable and returns once it is: the body's end and the envelope files
+    /// written, the message's directory renamed into queue/, then every file and directory involved fsynced
+    /// at once. Only then may the session answer 250. On failure the message is removed and nothing of it
+    /// is in queue/; a `QueueError.diskFull` means 452 4.3.1.
+    ///
+    /// The rename comes before the fsyncs so that a lone message waits for one round of fsyncs, not two.
+    /// Until they end the message is in queue/ but perhaps not on the disk: a machine that stops then can
+    /// bring back a body that was never fully written, which start-up recognises by the body check each
+    /// envelope records (FSQueue+Startup.swift). Nobody was told 250 for such a message.
     ///
     /// Commits that arrive while a batch is syncing wait for the next batch (group commit); the window is
     /// exactly the previous batch's duration, so a lone commit is never delayed.
     public func commit(_ message: IncomingMessage, envelopes: [QueuedEnvelope]) async throws -> CommittedMessage {
-        guard let fd = message.takeDescriptor() else { throw QueueError.messageClosed(message.id) }
+        guard let body = message.takeDescriptor() else { throw QueueError.messageClosed(message.id) }
         guard !envelopes.isEmpty else {
-            close(fd)
+            close(body.fd)
             await abort(message)
             throw QueueError.noEnvelopes
         }
         return try await withCheckedThrowingContinuation { continuation in
-            let pending = PendingCommit(message: message, bodyDescriptor: fd, envelopes: envelopes, continuation: continuation)
+            let pending = PendingCommit(message: message, body: body, envelopes: envelopes, continuation: continuation)
             let startBatch = pendingCommits.withLock { state in
                 state.waiting.append(pending)
                 guard !state.batchRunning else { return false }
@@ -73,96 +79,93 @@ extension FSQueue {
     }
 
     private func commitBatch(_ batch: [PendingCommit]) {
-        // 1. Each message: write its envelope files beside the body (not synced yet).
-        let written = inParallel(batch.indices.map { index in { self.writeEnvelopes(batch[index]) } })
+        // 1. Each message: write the rest of its body and its envelope files beside it (not synced yet),
+        //    then publish it with one rename of its directory.
+        let written = inParallel(batch.indices.map { index in { self.writeAndPublish(batch[index]) } })
+        var results: [Result<CommittedMessage, QueueError>] = written.map { $0.map { $0.committed } }
 
-        // 2. Every file of every message and every message directory fsynced, all at once: none of these
-        //    fsyncs depends on another, and on a lone message this makes one wait of three.
-        var syncs: [(message: Int, work: @Sendable () -> QueueError?)] = []
+        // 2. Every body, envelope and message directory, and queue/ and incoming/ once for the whole batch,
+        //    fsynced all at once: none of these fsyncs depends on another, and a lone message waits for one
+        //    of them instead of five.
+        var syncs: [(message: Int?, work: @Sendable () -> QueueError?)] = []
         for (index, result) in written.enumerated() {
             guard case .success(let files) = result else { continue }
-            let directory = batch[index].message.directory
-            syncs.append((index, { self.sync(descriptor: batch[index].bodyDescriptor, path: directory + "/message") }))
+            let directory = messageDirectory(files.committed.id)
+            syncs.append((index, { self.sync(descriptor: batch[index].body.fd, path: directory + "/message") }))
             for (fd, path) in files.envelopes {
                 syncs.append((index, { self.sync(descriptor: fd, path: path) }))
             }
             syncs.append((index, { self.syncDirectory(directory) }))
         }
-        let syncFailures = inParallel(syncs.map { $0.work })
-        var results: [Result<CommittedMessage, QueueError>] = written.map { $0.map { $0.committed } }
-        for ((index, _), failure) in zip(syncs, syncFailures) {
-            if let failure, case .success = results[index] { results[index] = .failure(failure) }
+        if !syncs.isEmpty {
+            for path in [queueDirectory, incomingDirectory] { syncs.append((nil, { self.syncDirectory(path) })) }
         }
+        let failures = inParallel(syncs.map { $0.work })
+        var batchFailure: QueueError?
+        for ((index, _), failure) in zip(syncs, failures) {
+            guard let failure else { continue }
+            if let index {
+                if case .success = results[index] { results[index] = .failure(failure) }
+            } else {
+                batchFailure = batchFailure ?? failure
+            }
+        }
+
+        // 3. A message that cannot be acknowledged leaves queue/ again: one whose own fsyncs failed, or all
+        //    of them when a directory's did.
         for (index, result) in written.enumerated() {
             guard case .success(let files) = result else { continue }
-            close(batch[index].bodyDescriptor)
+            close(batch[index].body.fd)
             for (fd, _) in files.envelopes { close(fd) }
-            if case .failure = results[index] { fileSystem.removeTree(batch[index].message.directory) }
+            if let batchFailure, case .success = results[index] { results[index] = .failure(batchFailure) }
+            if case .failure = results[index] { fileSystem.removeTree(messageDirectory(files.committed.id)) }
         }
 
-        // 3. Publish each message with one rename of its directory.
-        var renamed: [Int] = []
-        for index in batch.indices {
-            guard case .success(let committed) = results[index] else { continue }
-            do throws(QueueError) {
-                try fileSystem.rename(batch[index].message.directory, messageDirectory(committed.id))
-                renamed.append(index)
-            } catch {
-                fileSystem.removeTree(batch[index].message.directory)
-                results[index] = .failure(error)
-            }
-        }
-
-        // 4. One fsync of each directory for the whole batch, both at once. If that fails nothing can be
-        //    acknowledged, so the renamed messages are taken back out of queue/.
-        if !renamed.isEmpty {
-            let failure = inParallel([queueDirectory, incomingDirectory].map { path in { self.syncDirectory(path) } })
-                .compactMap { $0 }.first
-            if let failure {
-                for index in renamed {
-                    if case .success(let committed) = results[index] {
-                        fileSystem.removeTree(messageDirectory(committed.id))
-                    }
-                    results[index] = .failure(failure)
-                }
-            }
-        }
-
-        // 5. Everything acknowledged is durable now.
+        // 4. Everything acknowledged is durable now.
         for (pending, result) in zip(batch, results) {
             pending.continuation.resume(with: result.mapError { $0 as any Error })
         }
     }
 
-    /// A message's envelope files, written and still open, and what the commit returns for it.
-    private struct WrittenEnvelopes: Sendable {
+    /// A published message's envelope files, still open, and what the commit returns for it.
+    private struct PublishedMessage: Sendable {
         let committed: CommittedMessage
+        /// Paths in queue/<msgid>/.
         let envelopes: [(fd: Int32, path: String)]
     }
 
-    /// Writes the envelope files beside the body in incoming/<msgid>/, without syncing them. On failure the
-    /// message's directory is gone and its body descriptor closed.
-    private func writeEnvelopes(_ pending: PendingCommit) -> Result<WrittenEnvelopes, QueueError> {
+    /// Writes the body's unwritten end, then the envelope files beside the body in incoming/<msgid>/, each
+    /// recording the body's check, then renames the directory to queue/<msgid>; nothing is synced yet. On
+    /// failure the message's directory is gone and its body descriptor closed.
+    private func writeAndPublish(_ pending: PendingCommit) -> Result<PublishedMessage, QueueError> {
         let directory = pending.message.directory
         let id = pending.message.id
         var envelopes: [QueuedEnvelope] = []
-        var files: [(fd: Int32, path: String)] = []
+        var files: [(fd: Int32, name: String)] = []
         var used: Set<EnvelopeID> = []
         do throws(QueueError) {
+            if !pending.body.unwritten.isEmpty {
+                try fileSystem.writeAll(pending.body.fd, pending.body.unwritten, path: directory + "/message")
+            }
             for var envelope in pending.envelopes {
                 var envelopeID = EnvelopeID.random(in: id)
                 while !used.insert(envelopeID).inserted { envelopeID = EnvelopeID.random(in: id) }
                 envelope.id = envelopeID
+                envelope.bodyCheck = pending.body.check
                 let path = directory + "/" + envelopeID.description
                 let fd = try fileSystem.createExclusive(path)
-                files.append((fd, path))
+                files.append((fd, envelopeID.description))
                 try fileSystem.writeAll(fd, EnvelopeFileFormat.encode(envelope, id: envelopeID), path: path)
                 envelopes.append(envelope)
             }
-            return .success(WrittenEnvelopes(committed: CommittedMessage(id: id, envelopes: envelopes), envelopes: files))
+            try fileSystem.rename(directory, messageDirectory(id))
+            let published = messageDirectory(id)
+            return .success(PublishedMessage(
+                committed: CommittedMessage(id: id, envelopes: envelopes),
+                envelopes: files.map { ($0.fd, published + "/" + $0.name) }))
         } catch {
             for (fd, _) in files { close(fd) }
-            close(pending.bodyDescriptor)
+            close(pending.body.fd)
             fileSystem.removeTree(directory)
             return .failure(error)
         }

@@ -12,6 +12,9 @@ public struct QueueScan: Sendable {
     public var removedIncoming = 0
     /// Paths moved to corrupt/, each with the reason, for the log.
     public var corrupt: [(path: String, reason: String)] = []
+    /// Bodies read to compare with their envelopes' check: every one after the machine restarted since the
+    /// queue was last opened, none otherwise.
+    public var checkedBodies = 0
 }
 
 extension FSQueue {
@@ -23,9 +26,18 @@ extension FSQueue {
     /// The one thing removed from queue/ is a body whose envelopes are all gone: a removal that a crash
     /// interrupted after the last delivery.
     ///
+    /// When the machine restarted since the queue was last opened (another boot id), every body is also
+    /// compared with the size and SHA-256 its envelopes recorded: a commit that the stop cut short, between
+    /// its rename into queue/ and the end of its fsyncs, can leave a body that never reached the disk. Such
+    /// a message was never acknowledged; it moves to corrupt/<msgid>-torn instead of being delivered.
+    /// Without a restart every file the queue wrote is still whole (the page cache outlives any process),
+    /// and reading every body would only slow the start.
+    ///
     /// Call once, before any other method.
     public func loadAll() async throws -> QueueScan {
-        try await onIOQueue { [self] () throws(QueueError) in try scanBlocking() }
+        let scan = try await onIOQueue { [self] () throws(QueueError) in try scanBlocking() }
+        startSpares()
+        return scan
     }
 
     private func scanBlocking() throws(QueueError) -> QueueScan {
@@ -33,6 +45,8 @@ extension FSQueue {
         for path in [incomingDirectory, queueDirectory, corruptDirectory] { try fileSystem.ensureDirectory(path) }
         fileSystem.spreadSubdirectories(incomingDirectory)
         var scan = QueueScan()
+        let bootID = fileSystem.bootID()
+        let checkBodies = bootID == nil || bootID != recordedBootID()
 
         let incoming = try fileSystem.listDirectory(incomingDirectory)
         for name in incoming { fileSystem.removeTree(incomingDirectory + "/" + name) }
@@ -45,15 +59,17 @@ extension FSQueue {
                 try moveToCorrupt(path, as: "unknown-" + name, reason: "not a message directory", into: &scan)
                 continue
             }
-            try scanMessage(id, into: &scan)
+            try scanMessage(id, checkingBody: checkBodies, into: &scan)
         }
         try fileSystem.fsyncDirectory(queueDirectory)
         if !scan.corrupt.isEmpty { try fileSystem.fsyncDirectory(corruptDirectory) }
+        // Only once every body was checked: a stop during the check must lead to another.
+        if let bootID, checkBodies { try recordBootID(bootID) }
         scan.envelopes.sort { $0.id! < $1.id! }
         return scan
     }
 
-    private func scanMessage(_ id: MessageID, into scan: inout QueueScan) throws(QueueError) {
+    private func scanMessage(_ id: MessageID, checkingBody: Bool, into scan: inout QueueScan) throws(QueueError) {
         let path = messageDirectory(id)
         let names = try fileSystem.listDirectory(path)
         guard names.contains("message") else {
@@ -64,7 +80,7 @@ extension FSQueue {
             }
             return
         }
-        var kept = 0
+        var kept: [QueuedEnvelope] = []
         for name in names where name != "message" {
             let file = path + "/" + name
             if name.hasSuffix(".tmp") {
@@ -77,13 +93,43 @@ extension FSQueue {
             }
             let bytes = try fileSystem.readFile(file)
             do throws(EnvelopeParseError) {
-                scan.envelopes.append(try EnvelopeFileFormat.decode(bytes, expected: envelopeID))
-                kept += 1
+                kept.append(try EnvelopeFileFormat.decode(bytes, expected: envelopeID))
             } catch {
                 try quarantine(file, of: id, name: name, reason: error.reason, into: &scan)
             }
         }
-        if kept == 0 { fileSystem.removeTree(path) }
+        if kept.isEmpty {
+            fileSystem.removeTree(path)
+            return
+        }
+        let recorded = Set(kept.compactMap(\.bodyCheck))
+        if checkingBody, !recorded.isEmpty {
+            scan.checkedBodies += 1
+            let actual = try fileSystem.bodyCheck(of: path + "/message")
+            guard recorded == [actual] else {
+                try moveToCorrupt(path, as: id.description + "-torn",
+                    reason: "body does not match its envelopes (a commit cut short when the machine stopped; never acknowledged)",
+                    into: &scan)
+                return
+            }
+        }
+        scan.envelopes += kept
+    }
+
+    private var bootIDPath: String { directory + "/boot-id" }
+
+    /// The boot id under which the queue was last opened, if any.
+    private func recordedBootID() -> String? {
+        guard let bytes = try? fileSystem.readFile(bootIDPath) else { return nil }
+        return String(decoding: bytes, as: UTF8.self).filter { !$0.isWhitespace }
+    }
+
+    private func recordBootID(_ bootID: String) throws(QueueError) {
+        let temporary = bootIDPath + ".tmp"
+        unlink(temporary)
+        try fileSystem.writeFileDurably(temporary, Array((bootID + "\n").utf8))
+        try fileSystem.rename(temporary, bootIDPath)
+        try fileSystem.fsyncDirectory(directory)
     }
 
     /// Moves one file of a message to corrupt/<msgid>/, with a hard link to the body so the message

@@ -9,18 +9,23 @@ import Darwin
 /// Tern's durable queue on disk. See README.md in this folder for the format.
 ///
 /// ```
-/// <directory>/incoming/<msgid>/message      body being received (DATA/BDAT), plus envelope files at commit
+/// <directory>/incoming/<msgid>/message      body being received (DATA/BDAT), plus envelope files at commit;
+///                                           empty in a spare made ahead of MAIL FROM
 /// <directory>/queue/<msgid>/message         committed body, never changed
 /// <directory>/queue/<msgid>/<evpid>         one envelope file per recipient (EnvelopeFileFormat)
 /// <directory>/queue/<msgid>/<evpid>.tmp     an envelope rewrite in progress (removed at start-up)
 /// <directory>/corrupt/<msgid>/...           unreadable envelopes, with a hard link to their body
+/// <directory>/corrupt/<msgid>-torn/         a body that does not match its envelopes after a machine restart
+/// <directory>/boot-id                       the boot id under which the queue was last opened
 /// ```
 ///
-/// A message becomes visible in queue/ by one rename of its whole directory, after every file in it and the
-/// directory itself were fsynced, so queue/ never holds half a message; then queue/ is fsynced, and only
-/// then does `commit` return and the session may answer 250. Commits that arrive while a batch is syncing
-/// form the next batch (group commit): their files are fsynced concurrently, which lets ext4 merge the
-/// journal commits, and queue/ is fsynced once for all of them.
+/// A message enters queue/ by one rename of its whole directory, once its body and envelope files are
+/// written, so a running queue never holds half a message. Then its files, its directory, queue/ and
+/// incoming/ are fsynced in one round, and only then does `commit` return and the session may answer 250.
+/// Each envelope records the body's size and SHA-256, which start-up compares after a machine restart, when
+/// a round cut short could have left a body that never reached the disk. Commits that arrive while a batch
+/// is syncing form the next batch (group commit): their files are fsynced concurrently, and queue/ once for
+/// all of them.
 ///
 /// Every system call blocks, so each runs on the queue's own dispatch queues, never on the caller's
 /// thread: the async API can be awaited from NIO handlers' tasks.
@@ -44,21 +49,33 @@ public final class FSQueue: Sendable {
     let pendingCommits = Locked(PendingCommits())
     /// queue/ after removals: one fsync serves every removal made before it started.
     let queueDirectorySync: SharedDirectorySync
+    /// incoming/ directories made ahead of MAIL FROM (FSQueue+Spares.swift), and the thread that makes them.
+    let spares: Locked<SpareMessages>
+    let spareQueue = DispatchQueue(label: "tern.queue.spares")
 
     var incomingDirectory: String { directory + "/incoming" }
     var queueDirectory: String { directory + "/queue" }
     var corruptDirectory: String { directory + "/corrupt" }
 
-    public convenience init(directory: String = FSQueue.defaultDirectory) {
-        self.init(directory: directory, fileSystem: QueueFileSystem())
+    /// `spareMessages`: how many message directories to keep made ahead of MAIL FROM (the daemon keeps a
+    /// few; 0 leaves incoming/ empty between messages).
+    public convenience init(directory: String = FSQueue.defaultDirectory, spareMessages: Int = 0) {
+        self.init(directory: directory, fileSystem: QueueFileSystem(), spareMessages: spareMessages)
     }
 
     /// `fileSystem` lets tests inject write failures (ENOSPC).
-    init(directory: String, fileSystem: QueueFileSystem) {
+    init(directory: String, fileSystem: QueueFileSystem, spareMessages: Int = 0) {
         self.directory = directory
         self.fileSystem = fileSystem
+        spares = Locked(SpareMessages(target: spareMessages))
         queueDirectorySync = SharedDirectorySync(
             path: directory + "/queue", fileSystem: fileSystem, label: "tern.queue.removal-sync")
+    }
+
+    deinit {
+        for spare in spares.withLock({ $0.ready }) {
+            spare.closeUnused()
+        }
     }
 
     func nextIOQueue() -> DispatchQueue {
@@ -104,42 +121,60 @@ public final class FSQueue: Sendable {
 
     // MARK: Receiving
 
-    /// Starts a message: a fresh id and an empty body file in incoming/<msgid>/. Call at DATA/BDAT.
+    /// Starts a message: a fresh id and an empty body file in incoming/<msgid>/. Call at MAIL FROM.
+    /// A spare made ahead of time is taken when one is ready (see FSQueue+Spares.swift), so the reply to MAIL
+    /// does not wait for the mkdir.
     public func beginMessage() async throws -> IncomingMessage {
-        try await onIOQueue { [self] () throws(QueueError) in
-            while true {
-                let id = MessageID.random()
-                let path = incomingDirectory + "/" + id.description
-                // The id must be free in both folders: incoming/ by mkdir's exclusivity, queue/ by checking,
-                // which is race-free because only the rename of incoming/<id> can create queue/<id>.
-                if fileSystem.exists(queueDirectory + "/" + id.description) { continue }
-                guard mkdir(path, 0o700) == 0 else {
-                    if errno == EEXIST { continue }
-                    throw QueueError.fromErrno("mkdir", path)
-                }
+        if let spare = takeSpare() { return spare }
+        return try await onIOQueue { [self] () throws(QueueError) in try createIncoming() }
+    }
+
+    /// Makes incoming/<msgid>/ with an empty body file, under an id free in both incoming/ and queue/.
+    func createIncoming() throws(QueueError) -> IncomingMessage {
+        while true {
+            let id = MessageID.random()
+            let path = incomingDirectory + "/" + id.description
+            // The id must be free in both folders: incoming/ by mkdir's exclusivity, queue/ by checking,
+            // which is race-free because only the rename of incoming/<id> can create queue/<id>.
+            if fileSystem.exists(queueDirectory + "/" + id.description) { continue }
+            guard mkdir(path, 0o700) == 0 else {
+                if errno == EEXIST { continue }
+                throw QueueError.fromErrno("mkdir", path)
+            }
+            do throws(QueueError) {
+                let fd = try fileSystem.createExclusive(path + "/message")
+                return IncomingMessage(id: id, directory: path, fd: fd)
+            } catch {
+                fileSystem.removeTree(path)
+                throw error
+            }
+        }
+    }
+
+    /// Appends body bytes. Small pieces are kept in memory and written together, by a later append once
+    /// `bodyBufferLimit` bytes are waiting, or by the commit: a message of a few KiB costs one write, not
+    /// one trip to an I/O thread per piece. On any failure, disk full included, the message is already
+    /// aborted.
+    public func append(_ message: IncomingMessage, _ bytes: [UInt8]) async throws {
+        switch message.buffer(bytes, writingFrom: Self.bodyBufferLimit) {
+        case .closed:
+            throw QueueError.messageClosed(message.id)
+        case .kept:
+            return
+        case .write(let fd, let chunk):
+            try await onIOQueue { [self] () throws(QueueError) in
                 do throws(QueueError) {
-                    let fd = try fileSystem.createExclusive(path + "/message")
-                    return IncomingMessage(id: id, directory: path, fd: fd)
+                    try fileSystem.writeAll(fd, chunk, path: message.directory + "/message")
                 } catch {
-                    fileSystem.removeTree(path)
+                    discard(message)
                     throw error
                 }
             }
         }
     }
 
-    /// Appends body bytes. On any failure, disk full included, the message is already aborted.
-    public func append(_ message: IncomingMessage, _ bytes: [UInt8]) async throws {
-        try await onIOQueue { [self] () throws(QueueError) in
-            guard let fd = message.openDescriptor() else { throw QueueError.messageClosed(message.id) }
-            do throws(QueueError) {
-                try fileSystem.writeAll(fd, bytes, path: message.directory + "/message")
-            } catch {
-                discard(message)
-                throw error
-            }
-        }
-    }
+    /// How many body bytes an append keeps in memory before writing them.
+    static let bodyBufferLimit = 64 * 1024
 
     /// Drops a message that will not be committed (RSET, a lost connection, a size limit).
     public func abort(_ message: IncomingMessage) async {
@@ -148,7 +183,7 @@ public final class FSQueue: Sendable {
 
     /// Closes the body file and removes the message's directory from incoming/.
     func discard(_ message: IncomingMessage) {
-        if let fd = message.takeDescriptor() { close(fd) }
+        message.closeUnused()
         fileSystem.removeTree(message.directory)
     }
 
@@ -228,27 +263,68 @@ public final class FSQueue: Sendable {
     func envelopePath(_ id: EnvelopeID) -> String { messageDirectory(id.messageID) + "/" + id.description }
 }
 
-/// A message being received: its id (for the Received header) and its open body file.
+/// A message being received: its id (for the Received header), its open body file, body bytes not
+/// written yet, and the body's running check.
 public final class IncomingMessage: Sendable {
     public let id: MessageID
     /// incoming/<msgid>
     let directory: String
-    /// nil once committed or aborted.
-    private let descriptor: Locked<Int32?>
+    private let state: Locked<State>
+
+    private struct State {
+        /// nil once committed or aborted.
+        var descriptor: Int32?
+        var unwritten: [UInt8] = []
+        var check = BodyCheckAccumulator()
+    }
 
     init(id: MessageID, directory: String, fd: Int32) {
         self.id = id
         self.directory = directory
-        self.descriptor = Locked(fd)
+        self.state = Locked(State(descriptor: fd))
     }
 
-    func openDescriptor() -> Int32? { descriptor.withLock { $0 } }
+    enum Buffered {
+        case closed
+        case kept
+        /// Write `chunk` to `fd` now: everything buffered so far, in order.
+        case write(fd: Int32, chunk: [UInt8])
+    }
 
-    /// Hands the descriptor over (to commit or discard) so no later append can use it.
-    func takeDescriptor() -> Int32? {
-        descriptor.withLock { fd in
-            defer { fd = nil }
-            return fd
+    /// Adds body bytes to the unwritten ones and hands them all over once there are `limit` or more.
+    func buffer(_ bytes: [UInt8], writingFrom limit: Int) -> Buffered {
+        state.withLock { state in
+            guard let fd = state.descriptor else { return .closed }
+            state.check.add(bytes[...])
+            state.unwritten.append(contentsOf: bytes)
+            guard state.unwritten.count >= limit else { return .kept }
+            defer { state.unwritten = [] }
+            return .write(fd: fd, chunk: state.unwritten)
+        }
+    }
+
+    /// What the commit or the discard takes over.
+    struct Handover {
+        let fd: Int32
+        let unwritten: [UInt8]
+        let check: BodyCheck
+    }
+
+    /// Hands the descriptor, the unwritten bytes and the body's check over (to commit or discard) so no
+    /// later append can use them.
+    func takeDescriptor() -> Handover? {
+        state.withLock { state in
+            guard let fd = state.descriptor else { return nil }
+            defer { state = State(descriptor: nil) }
+            return Handover(fd: fd, unwritten: state.unwritten, check: state.check.finish())
+        }
+    }
+
+    /// Closes the descriptor of a message that will never be used.
+    func closeUnused() {
+        state.withLock { state in
+            if let fd = state.descriptor { close(fd) }
+            state = State(descriptor: nil)
         }
     }
 }

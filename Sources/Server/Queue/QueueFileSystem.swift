@@ -7,8 +7,9 @@ import Darwin
 /// The blocking system calls the queue makes, in one place. Every function here blocks: call it only from
 /// the queue's own threads, never from an event loop or the Swift cooperative pool.
 ///
-/// `write` is injectable so that tests can make the disk "full" (ENOSPC) at a chosen moment; nothing
-/// else is, because the other failures need no simulation to be tested.
+/// `write` is injectable so that tests can make the disk "full" (ENOSPC) at a chosen moment, and `bootID`
+/// so that they can play a machine restart; nothing else is, because the other failures need no
+/// simulation to be tested.
 struct QueueFileSystem: Sendable {
     /// Writes some bytes and returns how many, or -1 with the error code (as write(2) plus errno).
     typealias WriteFunction = @Sendable (_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> (count: Int, errno: Int32)
@@ -17,6 +18,9 @@ struct QueueFileSystem: Sendable {
         let count = systemWrite(fd, bytes.baseAddress, bytes.count)
         return (count, count < 0 ? errno : 0)
     }
+
+    /// The kernel's boot id (QueueFileSystem+Boot.swift); tests pass another to play a machine restart.
+    var bootID: @Sendable () -> String? = { QueueFileSystem.systemBootID() }
 
     /// Writes all of `bytes`, retrying short writes and EINTR.
     func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(QueueError) {
@@ -122,10 +126,16 @@ struct QueueFileSystem: Sendable {
     }
 
     func readFile(_ path: String) throws(QueueError) -> [UInt8] {
+        var out: [UInt8] = []
+        try readChunks(of: path) { out += $0 }
+        return out
+    }
+
+    /// Reads a file from start to end, handing each chunk read to `body`.
+    func readChunks(of path: String, _ body: (ArraySlice<UInt8>) -> Void) throws(QueueError) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw QueueError.fromErrno("open", path) }
         defer { close(fd) }
-        var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
             let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
@@ -133,8 +143,8 @@ struct QueueFileSystem: Sendable {
                 if errno == EINTR { continue }
                 throw QueueError.fromErrno("read", path)
             }
-            if count == 0 { return out }
-            out += chunk[0..<count]
+            if count == 0 { return }
+            body(chunk[0..<count])
         }
     }
 }

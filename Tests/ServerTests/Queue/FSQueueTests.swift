@@ -213,7 +213,9 @@ struct FSQueueTests {
         let message = try await queue.beginMessage()
         try await queue.append(message, Array("first chunk".utf8))
         disk.full = true
-        let error = await #expect(throws: QueueError.self) { try await queue.append(message, Array("more".utf8)) }
+        // Appends are kept in memory up to the limit; the one that reaches it writes, and meets the full disk.
+        let more = [UInt8](repeating: 0x41, count: FSQueue.bodyBufferLimit)
+        let error = await #expect(throws: QueueError.self) { try await queue.append(message, more) }
         #expect(error?.isDiskFull == true)
         #expect(dir.names(in: "incoming").isEmpty)
         #expect(dir.names(in: "queue").isEmpty)
