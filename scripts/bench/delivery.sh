@@ -3,18 +3,21 @@
 # (listen on 127.0.0.1, a virtual table, maildir delivery as _vmail; see write_conf in servers.sh).
 #
 #   sudo scripts/bench/delivery.sh [--duration S] [--levels "1 20 100"] [--idle N] [--parse-lines N]
-#                                  [--size BYTES] [--per-connection K] [--only tern|opensmtpd] [--keep]
+#                                  [--size BYTES] [--per-connection K] [--only tern|opensmtpd]
+#                                  [--client c|python] [--keep]
 #
 # For each server and each concurrency level, on a fresh queue and fresh maildirs:
-#   (a) smtpload.py sends 2 KiB messages for S seconds (default 10) over that many concurrent sessions, one
-#       message per connection (--per-connection to change); accepted/s counts the 250s, delivered/s counts the
-#       files in new/ from the first connection until the last of them arrived;
+#   (a) the load generator sends 2 KiB messages for S seconds (default 10) over that many concurrent sessions,
+#       one message per connection (--per-connection to change); accepted/s counts the 250s, delivered/s counts
+#       the files in new/ from the first connection until the last of them arrived. The generator is
+#       smtpload.c (compiled here with cc), or smtpload.py with --client python: the same sessions and
+#       messages, but Python's own cost per message (about 1 ms) weighs on both servers' figures;
 #   (b) p50 and p99 of the time from sending "." to reading the reply;
 # then (c) N idle connections (default 2000) are held and the resident memory of the server's whole process
 # tree is sampled: (peak - before) per 1,000 connections; and (d) scripts/bench/parse-1m.sh times `-n`.
 # Prints a table with both servers and the ratio (> 1: Tern better). Both servers look up 127.0.0.1's reverse
 # name (in /etc/hosts), as OpenSMTPD always does. Results and logs stay in the printed folder with --keep.
-# Needs root, a release build (swift build -c release), python3, /usr/sbin/smtpd, GNU time.
+# Needs root, a release build (swift build -c release), cc, python3, /usr/sbin/smtpd, GNU time.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/servers.sh"
 servers_sandbox "$@"
@@ -26,6 +29,7 @@ parse_lines=1000000
 size=2048
 per_connection=1
 only=""
+client=c
 keep=0
 while [ $# -gt 0 ]; do
     case $1 in
@@ -36,8 +40,9 @@ while [ $# -gt 0 ]; do
         --size) size=$2; shift 2 ;;
         --per-connection) per_connection=$2; shift 2 ;;
         --only) only=$2; shift 2 ;;
+        --client) client=$2; shift 2 ;;
         --keep) keep=1; shift ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -57,7 +62,15 @@ start_server() { # NAME TAG PORT -> SERVER_PID
     server_start "$name" "$work/$tag.conf" "$work/$tag" "$port"
 }
 
+case $client in
+    c) load=("$work/smtpload")
+       cc -O2 -o "$work/smtpload" "$BENCH_DIR/smtpload.c" || { echo "cannot compile smtpload.c" >&2; exit 2; } ;;
+    python) load=("$PY" "$BENCH_DIR/smtpload.py") ;;
+    *) echo "--client c or python" >&2; exit 2 ;;
+esac
+
 machine_line "$work"
+echo "load generator: ${load[*]##*/}"
 echo "work folder: $work; $duration s per level, ${size}-byte messages, $per_connection per connection"
 
 for name in "${servers[@]}"; do
@@ -66,7 +79,7 @@ for name in "${servers[@]}"; do
         port=$(free_port)
         start_server "$name" "$tag" "$port"
         echo "[$name, $level sessions] sending for $duration s"
-        "$PY" "$BENCH_DIR/smtpload.py" --port "$port" --sessions "$level" --duration "$duration" \
+        "${load[@]}" --port "$port" --sessions "$level" --duration "$duration" \
             --size "$size" --per-connection "$per_connection" --run "$tag" --json "$work/$tag.load.json"
         acked=$(json_field "$work/$tag.load.json" acked)
         start=$(json_field "$work/$tag.load.json" started_epoch)
