@@ -14,7 +14,7 @@ struct SchedulerStateMachine {
     }
 
     let settings: SchedulerSettings
-    var entries: [EnvelopeID: Entry] = [:]
+    var entries: EnvelopeTable
     private(set) var paused: Set<DeliveryClass> = []
     private var batches: [Int: DeliveryBatch] = [:]
     /// Records running (nil) or waiting to be tried again (the instant).
@@ -25,6 +25,7 @@ struct SchedulerStateMachine {
 
     init(settings: SchedulerSettings) {
         self.settings = settings
+        entries = EnvelopeTable(queueTTL: settings.queueTTL)
     }
 
     var stats: SchedulerStats {
@@ -69,26 +70,24 @@ struct SchedulerStateMachine {
         func consider(_ instant: Int64) { wake = min(wake ?? instant, instant) }
         for waiting in records.values { if let retryAt = waiting.retryAt { consider(retryAt) } }
         let slotFree = batches.count < settings.maxConcurrentDeliveries
-        for entry in entries.values where entry.state == .pending {
-            consider(expiry(of: entry.envelope))
-            if slotFree, !paused.contains(DeliveryClass(method: entry.envelope.method)) {
-                consider(entry.envelope.nextTry)
-            }
+        for times in entries.pending.values {
+            consider(times.expiry)
+            if slotFree, !paused.contains(times.deliveryClass) { consider(times.nextTry) }
         }
         return wake
     }
 
     func expiry(of envelope: QueuedEnvelope) -> Int64 {
-        envelope.expire > 0 ? envelope.expire : envelope.created + settings.queueTTL
+        entries.expiry(of: envelope)
     }
 
     /// Expiry is checked before any try, and also while the agent is paused: `queue ttl` is a promise to the
     /// sender.
     private mutating func expire(now: Int64) -> [SchedulerAction] {
-        let expired = entries.values
-            .filter { $0.state == .pending && expiry(of: $0.envelope) <= now }
-            .map(\.envelope)
-            .sorted { $0.id! < $1.id! }
+        let expired = entries.pending
+            .filter { $0.value.expiry <= now }
+            .keys.sorted()
+            .compactMap { entries[$0]?.envelope }
         guard !expired.isEmpty else { return [] }
         var actions: [SchedulerAction] = []
         var bounces: [BounceRequest] = []
@@ -111,12 +110,15 @@ struct SchedulerStateMachine {
 
     /// Due envelopes into batches: one batch per message, method, target and delivery user.
     private mutating func dispatch(now: Int64) -> [SchedulerAction] {
-        guard batches.count < settings.maxConcurrentDeliveries else { return [] }
-        let due = entries.values
-            .filter { $0.state == .pending && $0.envelope.nextTry <= now }
-            .map(\.envelope)
-            .filter { !paused.contains(DeliveryClass(method: $0.method)) }
-            .sorted { ($0.nextTry, $0.id!) < ($1.nextTry, $1.id!) }
+        let free = settings.maxConcurrentDeliveries - batches.count
+        guard free > 0 else { return [] }
+        // The due envelopes, oldest first, as (nextTry, id) only; the whole envelope is fetched just for the
+        // first `free` messages, since every batch holds envelopes of one message.
+        let due = entries.pending
+            .filter { $0.value.nextTry <= now && !paused.contains($0.value.deliveryClass) }
+            .map { (nextTry: $0.value.nextTry, id: $0.key) }
+            .sorted { ($0.nextTry, $0.id) < ($1.nextTry, $1.id) }
+        var chosenMessages: Set<MessageID> = []
         struct Key: Hashable {
             let message: MessageID
             let method: String
@@ -125,8 +127,13 @@ struct SchedulerStateMachine {
         }
         var order: [Key] = []
         var groups: [Key: [QueuedEnvelope]] = [:]
-        for envelope in due {
-            let key = Key(message: envelope.id!.messageID, method: envelope.method, target: envelope.target, user: envelope.deliveryUser)
+        for (_, id) in due {
+            if !chosenMessages.contains(id.messageID) {
+                guard chosenMessages.count < free else { continue }
+                chosenMessages.insert(id.messageID)
+            }
+            guard let envelope = entries[id]?.envelope else { continue }
+            let key = Key(message: id.messageID, method: envelope.method, target: envelope.target, user: envelope.deliveryUser)
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(envelope)
         }
