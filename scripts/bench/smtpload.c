@@ -16,6 +16,9 @@
  * from writing the body's last part (with its ".") to reading the whole reply. A reply that does not come within
  * TIMEOUT seconds, a refused connection or a closed one count as errors named as smtpload.py names them
  * ("banner: TimeoutError", "connect: Connection refused"), and the session starts over after 50 ms.
+ * The summary also has "wait_ms" (smtpload.c only): per stage, the mean time the client waited for the server,
+ * from connect() to the connection, from the connection to the banner, and from each command to its reply.
+ * It shows where a session's cycle goes (at one session, the cycle is nearly their sum).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -39,7 +42,7 @@ struct session {
     int index, fd, sent_here;
     long seq;
     enum stage stage;
-    double reply_deadline, retry_at, dot_sent;
+    double reply_deadline, retry_at, dot_sent, stage_started;
     char in[16384];
     size_t in_len;
     char *out;
@@ -54,6 +57,9 @@ static struct {
 } opt = {"127.0.0.1", "bench.test", "sender.test", NULL, NULL, 0, 1, 1, 2048, 10, 0, 10, -1};
 
 static long counter, acked, temp_failed, perm_failed, connections;
+/* Per stage: how long the client waited for the server (connect, or the reply), summed, and how often. */
+static double stage_wait[QUIT + 1];
+static long stage_waits[QUIT + 1];
 static double *latencies;
 static size_t latency_count, latency_cap;
 static struct { char name[96]; long count; } errors[64];
@@ -142,7 +148,8 @@ static void send_command(struct session *s, enum stage stage, const char *fmt, .
     va_end(args);
     s->stage = stage;
     out_append(s, line, (size_t)len);
-    s->reply_deadline = now() + opt.timeout;
+    s->stage_started = now();
+    s->reply_deadline = s->stage_started + opt.timeout;
     flush_out(s);
 }
 
@@ -186,7 +193,8 @@ static void start_connection(struct session *s) {
     inet_pton(AF_INET, opt.host, &address.sin_addr);
     s->sent_here = 0;
     s->stage = CONNECTING;
-    s->reply_deadline = now() + opt.timeout;
+    s->stage_started = now();
+    s->reply_deadline = s->stage_started + opt.timeout;
     if (connect(s->fd, (struct sockaddr *)&address, sizeof address) != 0 && errno != EINPROGRESS) {
         count_error("connect: %s", strerror(errno));
         counter -= opt.messages >= 0;  /* the message was not sent */
@@ -218,6 +226,9 @@ static void record_latency(double seconds) {
 /* One whole reply (its last line is `code` followed by a space) for the session's stage. */
 static void handle_reply(struct session *s, int code, const char *first_line) {
     char ident[96], rcpt[160];
+    double waited = now() - (s->stage == DOT ? s->dot_sent : s->stage_started);
+    stage_wait[s->stage] += waited;
+    stage_waits[s->stage]++;
     switch (s->stage) {
     case BANNER:
         if (code != 220) { count_error("banner %d", code); close_session(s, 0); return; }
@@ -249,7 +260,7 @@ static void handle_reply(struct session *s, int code, const char *first_line) {
     case DOT:
         if (code >= 200 && code < 300) {
             acked++;
-            record_latency(now() - s->dot_sent);
+            record_latency(waited);
         } else {
             if (code >= 400 && code < 500) temp_failed++; else perm_failed++;
             count_error("end of DATA %d %.56s", code, strlen(first_line) > 4 ? first_line + 4 : "");
@@ -316,8 +327,12 @@ static void writable(struct session *s) {
             return;
         }
         connections++;
+        double connected = now();
+        stage_wait[CONNECTING] += connected - s->stage_started;
+        stage_waits[CONNECTING]++;
         s->stage = BANNER;
-        s->reply_deadline = now() + opt.timeout;
+        s->stage_started = connected;
+        s->reply_deadline = connected + opt.timeout;
         watch(s, EPOLL_CTL_MOD, EPOLLIN);
         return;
     }
@@ -430,6 +445,13 @@ int main(int argc, char **argv) {
         }
         escaped[e] = 0;
         len += snprintf(text + len, sizeof text - (size_t)len, "%s\"%s\": %ld", i ? ", " : "", escaped, errors[i].count);
+    }
+    len += snprintf(text + len, sizeof text - (size_t)len, "}, \"wait_ms\": {");
+    for (int stage = CONNECTING, first = 1; stage <= QUIT; stage++) {
+        if (!stage_waits[stage]) continue;
+        len += snprintf(text + len, sizeof text - (size_t)len, "%s\"%s\": %.3f", first ? "" : ", ", stage_names[stage],
+                        stage_wait[stage] * 1000 / stage_waits[stage]);
+        first = 0;
     }
     snprintf(text + len, sizeof text - (size_t)len, "}, \"started_epoch\": %.6f, \"client\": \"smtpload.c\"}\n",
              wall.tv_sec + wall.tv_nsec / 1e9);
