@@ -6,9 +6,12 @@ public import NIOSSL
 /// ``SMTPSessionAction``s are carried out here, on the event loop.
 ///
 /// Why it is shaped this way:
-/// - **Policy off the loop, in order.** Each question to the ``SessionPolicy`` (and each message append or abort)
+/// - **Policy on the loop, in order.** Each question to the ``SessionPolicy`` (and each message append or abort)
 ///   runs in a `Task` that first awaits the previous one, so the policy sees a connection's calls in the order the
-///   machine made them (every append before the commit). Answers come back with `eventLoop.execute`.
+///   machine made them (every append before the commit). The tasks prefer this connection's event loop as their
+///   executor (``EventLoopTaskExecutor``): the policy's own work is short, and what blocks (queue fsyncs, crypt,
+///   table expansion) leaves the loop on its own threads. An answer computed on the loop is handed back at
+///   once; one that arrives elsewhere comes back with `eventLoop.execute`.
 /// - **Back-pressure.** It is a duplex handler only to hold back `read()` while a policy question is out: what
 ///   was already read waits in the machine's framer, and the socket is not read further until the answer is in.
 /// - **STARTTLS** (STYLE.md §3): the 220 is flushed, then `NIOSSLServerHandler` is added at `.first` in the same
@@ -29,6 +32,8 @@ public final class SMTPServerHandler: ChannelDuplexHandler {
 
     private var machine: SMTPSessionStateMachine?
     private var context: ChannelHandlerContext?
+    /// Where the policy calls run: this connection's event loop.
+    private var executor: EventLoopTaskExecutor?
     private var idleTimer: Scheduled<Void>?
     /// The last policy call of this connection; the next one waits for it.
     private var policyTail: Task<Void, Never>?
@@ -58,6 +63,7 @@ public final class SMTPServerHandler: ChannelDuplexHandler {
 
     public func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        executor = EventLoopTaskExecutor(eventLoop: context.eventLoop)
         if context.channel.isActive { startIfReady(context: context) }
     }
 
@@ -214,7 +220,7 @@ public final class SMTPServerHandler: ChannelDuplexHandler {
 
     private func chain(_ work: @escaping @Sendable () async -> Void) {
         let previous = policyTail
-        policyTail = Task {
+        policyTail = Task(executorPreference: executor) {
             await previous?.value
             await work()
         }
@@ -229,7 +235,11 @@ public final class SMTPServerHandler: ChannelDuplexHandler {
         let eventLoop = context.eventLoop
         chain {
             let answer = await policy.answer(request, session: session, transaction: transaction)
-            eventLoop.execute { bound.value.receive(answer) }
+            if eventLoop.inEventLoop {
+                bound.value.receive(answer)
+            } else {
+                eventLoop.execute { bound.value.receive(answer) }
+            }
         }
     }
 

@@ -108,4 +108,12 @@ extension NIOAsyncTestingChannel {
     func send(_ text: String) async throws {
         try await writeInbound(ByteBuffer(string: text))
     }
+
+    /// The next buffer the handler wrote, if any, after running the jobs queued on the loop: the policy calls
+    /// run there (EventLoopTaskExecutor), and the testing loop runs what the loop queues for itself only
+    /// when told to.
+    func nextOutbound() async throws -> ByteBuffer? {
+        await testingEventLoop.run()
+        return try await readOutbound(as: ByteBuffer.self)
+    }
 }

@@ -13,7 +13,7 @@ struct SMTPServerHandlerTests {
         let policy = RecordingPolicy()
         let channel = try await NIOAsyncTestingChannel.smtpServer(policy: policy)
         var reader = ReplyReader()
-        let read = { try await channel.readOutbound(as: ByteBuffer.self) }
+        let read = { try await channel.nextOutbound() }
         #expect(try await reader.replies(1, from: read).first?.hasPrefix("220 mx.example.org ESMTP") == true)
         try await channel.send("EHLO client.example.net\r\n")
         let ehlo = try await reader.replies(1, from: read)
@@ -42,7 +42,7 @@ struct SMTPServerHandlerTests {
         let policy = RecordingPolicy(slowRecipients: ["slow"])
         let channel = try await NIOAsyncTestingChannel.smtpServer(policy: policy)
         var reader = ReplyReader()
-        let read = { try await channel.readOutbound(as: ByteBuffer.self) }
+        let read = { try await channel.nextOutbound() }
         _ = try await reader.replies(1, from: read)
         try await channel.send("EHLO c\r\nMAIL FROM:<s@example.net>\r\nRCPT TO:<slow@example.org>\r\n"
             + "RCPT TO:<nobody@example.org>\r\nRCPT TO:<fast@example.org>\r\nDATA\r\n")
@@ -58,7 +58,7 @@ struct SMTPServerHandlerTests {
         let policy = RecordingPolicy()
         let channel = try await NIOAsyncTestingChannel.smtpServer(policy: policy)
         var reader = ReplyReader()
-        let read = { try await channel.readOutbound(as: ByteBuffer.self) }
+        let read = { try await channel.nextOutbound() }
         _ = try await reader.replies(1, from: read)
         try await channel.send("EHLO c\nMAIL FROM:<s@example.net>\r\n")
         let lines = try await reader.replies(1, from: read)
@@ -71,7 +71,7 @@ struct SMTPServerHandlerTests {
     @Test func idleTimeoutCloses() async throws {
         let channel = try await NIOAsyncTestingChannel.smtpServer(policy: RecordingPolicy())
         var reader = ReplyReader()
-        let read = { try await channel.readOutbound(as: ByteBuffer.self) }
+        let read = { try await channel.nextOutbound() }
         _ = try await reader.replies(1, from: read)
         await channel.testingEventLoop.advanceTime(by: .seconds(301))
         #expect(codes(try await reader.replies(1, from: read)) == ["421 "])
@@ -83,7 +83,7 @@ struct SMTPServerHandlerTests {
         let policy = RecordingPolicy()
         let channel = try await NIOAsyncTestingChannel.smtpServer(policy: policy)
         var reader = ReplyReader()
-        let read = { try await channel.readOutbound(as: ByteBuffer.self) }
+        let read = { try await channel.nextOutbound() }
         _ = try await reader.replies(1, from: read)
         try await channel.send("EHLO c\r\nMAIL FROM:<s@example.net>\r\n")
         _ = try await reader.replies(2, from: read)

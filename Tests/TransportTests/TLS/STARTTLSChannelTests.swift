@@ -12,7 +12,7 @@ struct STARTTLSChannelTests {
         -> ByteBuffer?
     {
         while let bytes = try await client.readOutbound(as: ByteBuffer.self) { try await server.writeInbound(bytes) }
-        while let bytes = try await server.readOutbound(as: ByteBuffer.self) { try await client.writeInbound(bytes) }
+        while let bytes = try await server.nextOutbound() { try await client.writeInbound(bytes) }
         return try await client.readInbound(as: ByteBuffer.self)
     }
 
@@ -25,7 +25,7 @@ struct STARTTLSChannelTests {
         let server = try await NIOAsyncTestingChannel.smtpServer(.test { $0.startTLS = .offered }, policy: policy,
             tlsContext: serverContext)
         var clear = ReplyReader()
-        let readClear = { try await server.readOutbound(as: ByteBuffer.self) }
+        let readClear = { try await server.nextOutbound() }
         _ = try await clear.replies(1, from: readClear)
         try await server.send("EHLO c\r\n")
         #expect(try await clear.replies(1, from: readClear).contains("250-STARTTLS"))
