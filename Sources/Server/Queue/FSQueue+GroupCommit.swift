@@ -147,13 +147,18 @@ extension FSQueue {
             if !pending.body.unwritten.isEmpty {
                 try fileSystem.writeAll(pending.body.fd, pending.body.unwritten, path: directory + "/message")
             }
-            for var envelope in pending.envelopes {
+            for (index, var envelope) in pending.envelopes.enumerated() {
                 var envelopeID = EnvelopeID.random(in: id)
                 while !used.insert(envelopeID).inserted { envelopeID = EnvelopeID.random(in: id) }
                 envelope.id = envelopeID
                 envelope.bodyCheck = pending.body.check
                 let path = directory + "/" + envelopeID.description
-                let fd = try fileSystem.createExclusive(path)
+                let fd: Int32
+                if index == 0, let reusable = pending.message.reusableEnvelope {
+                    fd = try fileSystem.takeOver(directory + "/" + reusable, as: path)
+                } else {
+                    fd = try fileSystem.createExclusive(path)
+                }
                 files.append((fd, envelopeID.description))
                 try fileSystem.writeAll(fd, EnvelopeFileFormat.encode(envelope, id: envelopeID), path: path)
                 envelopes.append(envelope)

@@ -1,12 +1,27 @@
 import Dispatch
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Message directories made ahead of time, so that MAIL FROM takes one at once.
 ///
 /// A fresh incoming/<msgid>/ costs a mkdir and a file creation, and on ext4 these are the slowest calls a
 /// message makes before its commit (a new inode and a new directory block; 0.2–0.7 ms on the benchmark
 /// disk), all in the time between MAIL FROM and its reply. A spare is the same directory with its empty body
-/// file, made by a background thread while sessions are busy elsewhere. Spares are ordinary uncommitted
-/// messages: start-up removes them from incoming/ with the rest, and nothing needs them to survive.
+/// file, ready before anyone asks. Spares are ordinary uncommitted messages: start-up removes them from
+/// incoming/ with the rest, and nothing needs them to survive.
+///
+/// Most spares are **recycled**: when the last envelope of a message whose directory holds just its body and
+/// that envelope is removed, the directory is renamed from queue/ into incoming/ under a fresh id, its body
+/// truncated, and the envelope file kept (emptied) for the next commit to rename into its first envelope.
+/// A delivered message then costs no inode frees and the next one no inode allocations, only renames. On
+/// ext4 without a journal that matters beyond the calls themselves: each new inode is searched for past every
+/// inode freed in the last minute or more (`recently_deleted` in ext4's ialloc.c), so a queue that frees
+/// three inodes per message makes every file creation on its disk slower, the maildir deliveries' included.
+/// A background thread makes new spares only when recycling falls behind (below half the target).
 struct SpareMessages: Sendable {
     /// How many spares to keep ready; 0 turns them off (the default, for tools and tests that look into
     /// incoming/).
@@ -16,33 +31,45 @@ struct SpareMessages: Sendable {
     var making = false
     /// Spares are made only after `loadAll` cleared incoming/.
     var loaded = false
+    /// How many spares were recycled from delivered messages, and how many made new.
+    var recycled = 0
+    var made = 0
 
-    /// Whether the maker should start now (it then must run: `making` is set).
-    mutating func startMaking() -> Bool {
-        guard loaded, !making, ready.count < target else { return false }
+    /// Whether the maker should start now (it then must run: `making` is set). It starts when fewer than
+    /// `threshold` are ready, and then fills up to `target`.
+    mutating func startMaking(below threshold: Int) -> Bool {
+        guard loaded, !making, ready.count < threshold else { return false }
         making = true
         return true
     }
+
+    /// Below this many ready spares the maker starts; recycled spares fill the rest.
+    var refillThreshold: Int { target == 0 ? 0 : max(1, target / 2) }
 }
 
 extension FSQueue {
-    /// A spare if one is ready; either way the maker is started when spares are missing.
+    /// A spare if one is ready; either way the maker is started when too few are left.
     func takeSpare() -> IncomingMessage? {
         let (spare, start) = spares.withLock { state in
             let spare = state.ready.isEmpty ? nil : state.ready.removeFirst()
-            return (spare, state.startMaking())
+            return (spare, state.startMaking(below: state.refillThreshold))
         }
         if start { spareQueue.async { self.makeSpares() } }
         return spare
     }
 
-    /// Called once `loadAll` has cleared incoming/.
+    /// Called once `loadAll` has cleared incoming/: fills the spares up to the target.
     func startSpares() {
         let start = spares.withLock { state in
             state.loaded = true
-            return state.startMaking()
+            return state.startMaking(below: state.target)
         }
         if start { spareQueue.async { self.makeSpares() } }
+    }
+
+    /// How many spares were recycled from delivered messages and how many made new, for tests and statistics.
+    var spareCounts: (recycled: Int, made: Int) {
+        spares.withLock { ($0.recycled, $0.made) }
     }
 
     /// Makes spares until `target` are ready. A failure (a full disk) stops it until the next message
@@ -51,12 +78,55 @@ extension FSQueue {
         while true {
             let spare = try? createIncoming()
             let more = spares.withLock { state in
-                if let spare { state.ready.append(spare) }
+                if let spare {
+                    state.ready.append(spare)
+                    state.made += 1
+                }
                 let more = spare != nil && state.ready.count < state.target
                 if !more { state.making = false }
                 return more
             }
             if !more { return }
         }
+    }
+
+    /// Removes the message of envelope `id` from queue/ by turning its directory into a spare, when that
+    /// envelope is its last and only file beside the body and spares are wanted. True when the message left
+    /// queue/ (the caller then syncs queue/); false when nothing was done and the caller removes the envelope
+    /// itself. Runs on an I/O queue.
+    ///
+    /// Only a lone envelope is recycled this way: with others beside it, a concurrent removal of one of them
+    /// could be looking at the same directory, and the ordinary path (unlink, then look) handles that.
+    func recycleAsSpare(_ id: EnvelopeID) -> Bool {
+        let wanted = spares.withLock { $0.loaded && $0.ready.count < $0.target }
+        guard wanted else { return false }
+        let source = messageDirectory(id.messageID)
+        guard let names = try? fileSystem.listDirectory(source), names.count == 2,
+            Set(names) == ["message", id.description]
+        else { return false }
+        // A fresh id, free in both folders as createIncoming requires. rename(2) would replace an empty
+        // directory of that name; incoming/ holds none but for the instant between a spare's mkdir and its
+        // body's creation, under an id just drawn at random, so the check before the rename suffices.
+        var spareID = MessageID.random()
+        while fileSystem.exists(queueDirectory + "/" + spareID.description)
+            || fileSystem.exists(incomingDirectory + "/" + spareID.description)
+        {
+            spareID = MessageID.random()
+        }
+        let spare = incomingDirectory + "/" + spareID.description
+        guard (try? fileSystem.rename(source, spare)) != nil else { return false }
+        // The message has left queue/; from here a failure only loses the spare.
+        let fd = open(spare + "/message", O_WRONLY | O_TRUNC | O_CLOEXEC)
+        guard fd >= 0, truncate(spare + "/" + id.description, 0) == 0 else {
+            if fd >= 0 { close(fd) }
+            fileSystem.removeTree(spare)
+            return true
+        }
+        let message = IncomingMessage(id: spareID, directory: spare, fd: fd, reusableEnvelope: id.description)
+        spares.withLock { state in
+            state.ready.append(message)
+            state.recycled += 1
+        }
+        return true
     }
 }

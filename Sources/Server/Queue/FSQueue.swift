@@ -229,10 +229,11 @@ public final class FSQueue: Sendable {
         }
     }
 
-    /// Removes a delivered (or bounced) envelope; with the message's last envelope goes its body.
-    /// Call only once the delivery itself is durable.
+    /// Removes a delivered (or bounced) envelope; with the message's last envelope goes its body, or the
+    /// whole directory becomes a spare (FSQueue+Spares.swift). Call only once the delivery itself is durable.
     public func removeEnvelope(_ id: EnvelopeID) async throws {
         let messageRemoved = try await onIOQueue { [self] () throws(QueueError) in
+            if recycleAsSpare(id) { return true }
             let path = envelopePath(id)
             guard unlink(path) == 0 else {
                 throw errno == ENOENT ? QueueError.notFound("envelope \(id)") : QueueError.fromErrno("unlink", path)
@@ -278,9 +279,14 @@ public final class IncomingMessage: Sendable {
         var check = BodyCheckAccumulator()
     }
 
-    init(id: MessageID, directory: String, fd: Int32) {
+    /// An empty file in `directory`, left by the delivered message this spare was made from, that the commit
+    /// renames into the first envelope instead of creating a file.
+    let reusableEnvelope: String?
+
+    init(id: MessageID, directory: String, fd: Int32, reusableEnvelope: String? = nil) {
         self.id = id
         self.directory = directory
+        self.reusableEnvelope = reusableEnvelope
         self.state = Locked(State(descriptor: fd))
     }
 

@@ -50,6 +50,14 @@ struct QueueFileSystem: Sendable {
         return fd
     }
 
+    /// Renames an empty file kept for reuse to `path` and opens it for writing: a file without a new inode.
+    func takeOver(_ reusable: String, as path: String) throws(QueueError) -> Int32 {
+        try rename(reusable, path)
+        let fd = open(path, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw QueueError.fromErrno("open", path) }
+        return fd
+    }
+
     /// Writes a whole file under a fresh name, fsyncs it and closes it.
     func writeFileDurably(_ path: String, _ bytes: [UInt8]) throws(QueueError) {
         let fd = try createExclusive(path)

@@ -28,6 +28,12 @@ final class TemporaryQueueDirectory {
     }
 
     func exists(_ sub: String) -> Bool { FileManager.default.fileExists(atPath: path + "/" + sub) }
+
+    /// The inode number of a file or directory, nil when it does not exist.
+    func inode(_ sub: String) -> UInt64? {
+        var info = stat()
+        return lstat(path + "/" + sub, &info) == 0 ? UInt64(info.st_ino) : nil
+    }
 }
 
 func sampleEnvelope(_ rcpt: String = "bob@example.net") -> QueuedEnvelope {
