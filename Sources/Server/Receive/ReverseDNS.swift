@@ -11,23 +11,58 @@ import Darwin
 /// name, kept only if it resolves back to the same address.
 ///
 /// getnameinfo and getaddrinfo block, so the lookup runs on its own queue; an answer that takes longer than
-/// `timeout` counts as no name, so a dead resolver delays a greeting by at most that much.
+/// `timeout` (give or take the sweep interval) counts as no name, so a dead resolver delays a greeting by at
+/// most that much. The deadlines are kept in one table that a single timer sweeps twice a second, rather than
+/// one timer per lookup: arming and firing a dispatch timer per connection cost three thread wake-ups each,
+/// for lookups that almost always answer within a millisecond.
 enum ReverseDNS {
     private static let queue = DispatchQueue(label: "tern.reverse-dns", attributes: .concurrent)
+    private static let waiting = Locked(WaitingLookups())
+    /// Started by the first lookup; it runs for the life of the process.
+    private static let sweeper: Locked<any DispatchSourceTimer> = {
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "tern.reverse-dns.deadlines"))
+        timer.schedule(deadline: .now() + .milliseconds(500), repeating: .milliseconds(500), leeway: .milliseconds(100))
+        timer.setEventHandler {
+            let expired = waiting.withLock { $0.takeExpired(now: .now()) }
+            for continuation in expired { continuation.resume(returning: nil) }
+        }
+        timer.resume()
+        return Locked(timer)
+    }()
 
     static func lookup(_ address: String, timeout: Duration = .seconds(5)) async -> String? {
-        let result = Locked<CheckedContinuation<String?, Never>?>(nil)
+        _ = sweeper
         return await withCheckedContinuation { continuation in
-            result.withLock { $0 = continuation }
+            let ticket = waiting.withLock {
+                $0.add(continuation, deadline: .now() + .nanoseconds(Int(timeout / .nanoseconds(1))))
+            }
             queue.async {
                 let name = confirmedName(address)
-                result.withLock { $0?.resume(returning: name); $0 = nil }
+                waiting.withLock { $0.take(ticket) }?.resume(returning: name)
             }
-            let nanoseconds = UInt64(timeout.components.seconds) * 1_000_000_000
-                + UInt64(timeout.components.attoseconds / 1_000_000_000)
-            queue.asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) {
-                result.withLock { $0?.resume(returning: nil); $0 = nil }
-            }
+        }
+    }
+
+    /// Lookups in flight and their deadlines; whoever takes a continuation out resumes it, once.
+    struct WaitingLookups {
+        private var next: UInt64 = 0
+        private var entries: [UInt64: (deadline: DispatchTime, continuation: CheckedContinuation<String?, Never>)] = [:]
+
+        mutating func add(_ continuation: CheckedContinuation<String?, Never>, deadline: DispatchTime) -> UInt64 {
+            next += 1
+            entries[next] = (deadline, continuation)
+            return next
+        }
+
+        mutating func take(_ ticket: UInt64) -> CheckedContinuation<String?, Never>? {
+            entries.removeValue(forKey: ticket)?.continuation
+        }
+
+        mutating func takeExpired(now: DispatchTime) -> [CheckedContinuation<String?, Never>] {
+            guard !entries.isEmpty else { return [] }
+            let expired = entries.filter { $0.value.deadline <= now }
+            for ticket in expired.keys { entries[ticket] = nil }
+            return expired.values.map(\.continuation)
         }
     }
 
