@@ -110,7 +110,7 @@ for name in "${servers[@]}"; do
         echo "  relayed: $(cat "$work/$tag.relayed.json")"
         stop_tree "$SERVER_PID"
         stop_tree "$SINK_PID"
-        rm -rf "$work/$tag.queue" "$work/$tag.spool"
+        # Queues are kept until the EXIT trap, as in delivery.sh: deleting them would slow the next run.
     done
 done
 

@@ -58,6 +58,7 @@ print(f"{name:10} {level:>8} {n / (end - start):12.1f} {rate:12.1f}{'' if d['com
 PY
         [ -s "$work/$tag.err" ] && sed 's/^/    smtp-source: /' "$work/$tag.err" | sort | uniq -c | head -3
         stop_tree "$pid"
-        rm -rf "$work/$tag.mail" "$work/$tag.queue" "$work/$tag.spool"
+        # Kept until the EXIT trap: deleting them now would slow the next server's file creations (see
+        # delivery.sh).
     done
 done
