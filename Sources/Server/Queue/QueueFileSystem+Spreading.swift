@@ -7,10 +7,11 @@ extension QueueFileSystem {
     /// chattr, FS_TOPDIR_FL), as it does for directories at the root of a file system. Best effort: file
     /// systems without the attribute ignore or refuse it, and nothing depends on it.
     ///
-    /// Why: ext4 without a journal skips every inode freed in the last 12 hours (`recently_deleted` in
-    /// ialloc.c, `vm.dirtytime_expire_seconds`) when it allocates a new one, scanning past each of them. A
-    /// spool creates and deletes three inodes per message; left in one block group, those scans grow with
-    /// every message and cost more CPU than all the rest of receiving it. Spread, each group holds few.
+    /// Why: ext4 without a journal skips every inode freed in the last minute (six minutes while its inode
+    /// table block is not written back; `recently_deleted` in ialloc.c) when it allocates a new one, scanning
+    /// past each of them. A spool that creates and deletes three inodes per message makes those scans grow
+    /// with every message; spread, each group holds few. Recycled spares (FSQueue+Spares.swift) now spare
+    /// most of that churn; new spares, made when recycling falls behind, still benefit.
     func spreadSubdirectories(_ path: String) {
         #if os(Linux)
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
