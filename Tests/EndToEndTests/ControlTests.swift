@@ -50,8 +50,11 @@ struct ControlTests {
         #expect(try daemon.smtpctl(["schedule", "all"]).output == "1 envelope scheduled\n")
         let stats = try daemon.smtpctl(["show", "stats"]).output
         #expect(stats.contains("scheduler.envelope=1\n") && stats.contains("smtp.messages.accepted=1\n"), "\(stats)")
+        #expect(stats.contains("queue.commit.message=1\n") && stats.contains("queue.spare.recycled=0\n"), "\(stats)")
         #expect(try daemon.smtpctl(["remove", String(evpid.prefix(8))]).output == "1 envelope removed\n")
         #expect(try daemon.smtpctl(["show", "queue"]).output.isEmpty)
+        // The removed message's directory became a spare for the next one.
+        #expect(try daemon.smtpctl(["show", "stats"]).output.contains("queue.spare.recycled=1\n"))
         #expect(QueueInspection(queueDirectory: daemon.queueDirectory).messageIDs.isEmpty)
     }
 

@@ -33,7 +33,7 @@ public enum Daemon {
         }
         // A few message directories made ahead of MAIL FROM: enough for a burst of sessions while the
         // background thread makes more.
-        let queue = FSQueue(directory: options.queueDirectory, spareMessages: 8)
+        let queue = FSQueue(directory: options.queueDirectory, spareMessages: FSQueue.daemonSpareMessages)
         let scan: QueueScan
         do {
             try makeDirectory(parentOf: options.socketPath)

@@ -92,6 +92,13 @@ struct DaemonControl: ControlResponder {
             "smtp.auth.failed": receive.authenticationFailures,
             "uptime": Int(UnixTime.now() - runtime.started),
         ]
+        // Tern's own: how the queue's commits batched, and where its spare message directories came from.
+        let commits = runtime.queue.commitCounts
+        let spares = runtime.queue.spareCounts
+        values["queue.commit.batch"] = commits.batches
+        values["queue.commit.message"] = commits.messages
+        values["queue.spare.recycled"] = spares.recycled
+        values["queue.spare.made"] = spares.made
         for (key, value) in await runtime.scheduler.stats().keyValues { values[key] = value }
         return values.sorted { $0.key < $1.key }
     }

@@ -21,7 +21,7 @@ import Darwin
 /// ext4 without a journal that matters beyond the calls themselves: each new inode is searched for past every
 /// inode freed in the last minute or more (`recently_deleted` in ext4's ialloc.c), so a queue that frees
 /// three inodes per message makes every file creation on its disk slower, the maildir deliveries' included.
-/// A background thread makes new spares only when recycling falls behind (below half the target).
+/// A background thread makes new spares only when recycling falls behind (below a quarter of the target).
 struct SpareMessages: Sendable {
     /// How many spares to keep ready; 0 turns them off (the default, for tools and tests that look into
     /// incoming/).
@@ -44,10 +44,15 @@ struct SpareMessages: Sendable {
     }
 
     /// Below this many ready spares the maker starts; recycled spares fill the rest.
-    var refillThreshold: Int { target == 0 ? 0 : max(1, target / 2) }
+    var refillThreshold: Int { target == 0 ? 0 : max(1, target / 4) }
 }
 
 extension FSQueue {
+    /// How many spares the daemon keeps. Each holds an open descriptor. Generous, so that a burst of commits
+    /// ahead of their deliveries rarely empties the pool (the maker then makes new directories), and a burst
+    /// of deliveries rarely fills it (a delivered message is then deleted instead of recycled).
+    public static let daemonSpareMessages = 64
+
     /// A spare if one is ready; either way the maker is started when too few are left.
     func takeSpare() -> IncomingMessage? {
         let (spare, start) = spares.withLock { state in
@@ -68,7 +73,7 @@ extension FSQueue {
     }
 
     /// How many spares were recycled from delivered messages and how many made new, for tests and statistics.
-    var spareCounts: (recycled: Int, made: Int) {
+    public var spareCounts: (recycled: Int, made: Int) {
         spares.withLock { ($0.recycled, $0.made) }
     }
 

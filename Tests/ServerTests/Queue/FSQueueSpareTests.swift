@@ -5,24 +5,24 @@ import Testing
 /// Message directories made ahead of MAIL FROM (FSQueue+Spares.swift).
 @Suite("FSQueue spare messages")
 struct FSQueueSpareTests {
-    @Test func sparesAreMadeAfterLoadAllTakenByBeginMessageAndRefilledBelowHalf() async throws {
+    @Test func sparesAreMadeAfterLoadAllTakenByBeginMessageAndRefilledBelowAQuarter() async throws {
         let dir = TemporaryQueueDirectory()
-        let queue = FSQueue(directory: dir.path, spareMessages: 4)
+        let queue = FSQueue(directory: dir.path, spareMessages: 8)
         #expect(dir.names(in: "incoming").isEmpty)
         _ = try await queue.loadAll()
-        let ready = try await namesWhenCount(4, in: "incoming", of: dir)
+        let ready = try await namesWhenCount(8, in: "incoming", of: dir)
         let message = try await queue.beginMessage()
         #expect(ready.contains(message.id.description))
-        // Three of four left: at least half, so no new spare is made (recycling would fill the gap).
-        _ = try await queue.beginMessage()
+        // Two of eight left: a quarter, so no new spare is made yet (recycling would fill the gap).
+        for _ in 0..<5 { _ = try await queue.beginMessage() }
         try await Task.sleep(for: .milliseconds(50))
-        #expect(dir.names(in: "incoming").count == 4)
-        #expect(queue.spareCounts.made == 4)
-        // One of four left: the maker fills up to four again.
+        #expect(dir.names(in: "incoming").count == 8)
+        #expect(queue.spareCounts.made == 8)
+        // One of eight left: the maker fills up to eight again.
         _ = try await queue.beginMessage()
-        let refilled = try await namesWhenCount(7, in: "incoming", of: dir)  // three taken, four spares
+        let refilled = try await namesWhenCount(15, in: "incoming", of: dir)  // seven taken, eight spares
         #expect(refilled.contains(message.id.description))
-        #expect(queue.spareCounts.made == 7)
+        #expect(queue.spareCounts.made == 15)
 
         try await queue.append(message, Array("Subject: hi\r\n\r\nhello\r\n".utf8))
         let committed = try await queue.commit(message, envelopes: [sampleEnvelope()])
