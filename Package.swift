@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // SHA-1 for SRS (`srs key`), as OpenSMTPD's srs.c computes it.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // A heap for the scheduler's time order; already built as a dependency of swift-nio.
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         // Berkeley DB 1.85 API of the system's libdb, opened with dlopen at run time so that building Tern
@@ -66,6 +68,7 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HeapModule", package: "swift-collections"),
             ],
             exclude: ["Queue/README.md", "Delivery/README.md"],
             swiftSettings: swiftSettings

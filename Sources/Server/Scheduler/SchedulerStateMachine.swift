@@ -51,11 +51,10 @@ struct SchedulerStateMachine {
     /// far as the concurrency limit allows, oldest due first.
     mutating func tick(now: Int64) -> [SchedulerAction] {
         var actions: [SchedulerAction] = []
-        for (id, waiting) in records.sorted(by: { $0.key < $1.key }) {
-            if let retryAt = waiting.retryAt, retryAt <= now {
-                records[id] = (waiting.record, nil)
-                actions.append(.record(waiting.record))
-            }
+        let retries = records.filter { $0.value.retryAt.map { $0 <= now } ?? false }
+        for (id, waiting) in retries.sorted(by: { $0.key < $1.key }) {
+            records[id] = (waiting.record, nil)
+            actions.append(.record(waiting.record))
         }
         actions += expire(now: now)
         actions += dispatch(now: now)
@@ -65,15 +64,15 @@ struct SchedulerStateMachine {
     /// The earliest instant at which `tick` has something to do; nil when nothing is waiting. Due envelopes
     /// that cannot start (all delivery slots taken, or their agent paused) do not count: a finished delivery
     /// or `resume` wakes the runner.
-    func nextWake() -> Int64? {
+    mutating func nextWake() -> Int64? {
         var wake: Int64?
-        func consider(_ instant: Int64) { wake = min(wake ?? instant, instant) }
-        for waiting in records.values { if let retryAt = waiting.retryAt { consider(retryAt) } }
-        let slotFree = batches.count < settings.maxConcurrentDeliveries
-        for times in entries.pending.values {
-            consider(times.expiry)
-            if slotFree, !paused.contains(times.deliveryClass) { consider(times.nextTry) }
+        func consider(_ instant: Int64?) {
+            guard let instant else { return }
+            wake = min(wake ?? instant, instant)
         }
+        for waiting in records.values { consider(waiting.retryAt) }
+        consider(entries.earliestExpiry())
+        if batches.count < settings.maxConcurrentDeliveries { consider(entries.earliestNextTry(skipping: paused)) }
         return wake
     }
 
@@ -84,10 +83,7 @@ struct SchedulerStateMachine {
     /// Expiry is checked before any try, and also while the agent is paused: `queue ttl` is a promise to the
     /// sender.
     private mutating func expire(now: Int64) -> [SchedulerAction] {
-        let expired = entries.pending
-            .filter { $0.value.expiry <= now }
-            .keys.sorted()
-            .compactMap { entries[$0]?.envelope }
+        let expired = entries.expired(now: now).sorted().compactMap { entries[$0]?.envelope }
         guard !expired.isEmpty else { return [] }
         var actions: [SchedulerAction] = []
         var bounces: [BounceRequest] = []
@@ -112,13 +108,7 @@ struct SchedulerStateMachine {
     private mutating func dispatch(now: Int64) -> [SchedulerAction] {
         let free = settings.maxConcurrentDeliveries - batches.count
         guard free > 0 else { return [] }
-        // The due envelopes, oldest first, as (nextTry, id) only; the whole envelope is fetched just for the
-        // first `free` messages, since every batch holds envelopes of one message.
-        let due = entries.pending
-            .filter { $0.value.nextTry <= now && !paused.contains($0.value.deliveryClass) }
-            .map { (nextTry: $0.value.nextTry, id: $0.key) }
-            .sorted { ($0.nextTry, $0.id) < ($1.nextTry, $1.id) }
-        var chosenMessages: Set<MessageID> = []
+        // Every batch holds envelopes of one message, so only the `free` messages due first are looked at.
         struct Key: Hashable {
             let message: MessageID
             let method: String
@@ -127,11 +117,7 @@ struct SchedulerStateMachine {
         }
         var order: [Key] = []
         var groups: [Key: [QueuedEnvelope]] = [:]
-        for (_, id) in due {
-            if !chosenMessages.contains(id.messageID) {
-                guard chosenMessages.count < free else { continue }
-                chosenMessages.insert(id.messageID)
-            }
+        for id in entries.due(now: now, skipping: paused, messages: free) {
             guard let envelope = entries[id]?.envelope else { continue }
             let key = Key(message: id.messageID, method: envelope.method, target: envelope.target, user: envelope.deliveryUser)
             if groups[key] == nil { order.append(key) }

@@ -1,3 +1,4 @@
+import PeerSupport
 import Testing
 
 @testable import ConfParser
@@ -51,7 +52,7 @@ struct StaticTableRobustnessTests {
 
     @Test("random bytes never crash")
     func randomBytes() {
-        var generator = SplitMix64(seed: 0x5EED)
+        var generator = SeededRandom(seed: 0x5EED)
         let alphabet: [UInt8] = Array(" \t\n\r\u{0B}\u{0C}:#@list[]aZ\u{0}".utf8) + [0x80, 0xC3, 0xFF]
         for _ in 0..<3000 {
             let count = Int(generator.next() % 64)
@@ -64,18 +65,5 @@ struct StaticTableRobustnessTests {
                 #expect(error.line != nil)
             }
         }
-    }
-}
-
-/// A small deterministic generator, so failures reproduce.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

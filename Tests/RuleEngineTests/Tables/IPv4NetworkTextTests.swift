@@ -1,3 +1,4 @@
+import PeerSupport
 import Testing
 
 @testable import RuleEngine
@@ -47,7 +48,7 @@ struct IPv4NetworkTextTests {
             "0xa", "0x0a", "0xff", "0xabcdef01", "0x123456789", "/", "/0", "/8", "/24", "/32", "/33", ".",
             "x", "a", " ", ":",
         ]
-        var generator = TableTestRandom(seed: 0xC1D2)
+        var generator = SeededRandom(seed: 0xC1D2)
         for _ in 0..<20_000 {
             let count = 1 + Int(generator.next() % 6)
             let text = (0..<count).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
@@ -85,18 +86,5 @@ struct GlibcNetPton {
         guard bits >= 0 else { return nil }
         let address = bytes.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
         return IPv4NetworkText.Network(address: address, bits: Int(bits))
-    }
-}
-
-/// A small deterministic generator, so failures reproduce.
-struct TableTestRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
