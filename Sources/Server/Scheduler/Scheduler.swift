@@ -23,10 +23,21 @@ public actor Scheduler: Service {
     public typealias AgentRouter = @Sendable (_ method: String) -> (any DeliveryAgent)?
 
     private var machine: SchedulerStateMachine
-    /// How many envelopes the queue holds, readable without waiting for the actor (the receiving side slows
-    /// down when delivery falls behind).
-    private let envelopeCount = Locked(0)
-    public nonisolated var queuedEnvelopes: Int { envelopeCount.withLock { $0 } }
+    /// Messages handed over by `submit` and not yet taken in, and how many envelopes the machine holds: the
+    /// queue's size, readable without waiting for the actor (the receiving side slows down when delivery
+    /// falls behind). Kept under one lock so that a message counts from its `submit` on, before the session's
+    /// 250, and never drops out of the count while `run()` takes it in.
+    private let intake = Locked(Intake())
+
+    private struct Intake {
+        var arrivals: [CommittedMessage] = []
+        var arrivingEnvelopes = 0
+        var scheduledEnvelopes = 0
+    }
+
+    public nonisolated var queuedEnvelopes: Int {
+        intake.withLock { $0.scheduledEnvelopes + $0.arrivingEnvelopes }
+    }
     private let queue: FSQueue
     private let agents: AgentRouter
     private let bounces: any BounceSubmitter
@@ -36,8 +47,6 @@ public actor Scheduler: Service {
     private let wakeUps: AsyncStream<Void>
     private let wakeUpContinuation: AsyncStream<Void>.Continuation
     private var timer: (deadline: Int64, task: Task<Void, Never>)?
-    /// Messages handed over by `submit`, taken in by `run()` at its next wake-up.
-    private let arrivals = Locked<[CommittedMessage]>([])
 
     /// - Parameters:
     ///   - reportingHost: the server's name (`hostname` or the first listener's `hostname`), for
@@ -75,7 +84,10 @@ public actor Scheduler: Service {
     /// A message the daemon just committed, handed over without waiting for the actor: the SMTP session
     /// answers 250 at once, however busy the scheduler is. `run()` takes it in at its next wake-up.
     public nonisolated func submit(_ message: CommittedMessage) {
-        arrivals.withLock { $0.append(message) }
+        intake.withLock { intake in
+            intake.arrivals.append(message)
+            intake.arrivingEnvelopes += message.envelopes.count
+        }
         wakeUpContinuation.yield()
     }
 
@@ -145,18 +157,18 @@ public actor Scheduler: Service {
     }
 
     private func takeArrivals() {
-        let arrived = arrivals.withLock { arrivals in
-            defer { arrivals = [] }
-            return arrivals
+        intake.withLock { intake in
+            guard !intake.arrivals.isEmpty else { return }
+            for message in intake.arrivals { machine.add(message.envelopes) }
+            intake.arrivals = []
+            intake.arrivingEnvelopes = 0
+            intake.scheduledEnvelopes = machine.entries.count
         }
-        guard !arrived.isEmpty else { return }
-        for message in arrived { machine.add(message.envelopes) }
-        envelopeCount.withLock { $0 = machine.entries.count }
     }
 
     private func wakeUp() {
         let count = machine.entries.count
-        envelopeCount.withLock { $0 = count }
+        intake.withLock { $0.scheduledEnvelopes = count }
         wakeUpContinuation.yield()
     }
 

@@ -94,6 +94,24 @@ struct SchedulerRunnerTests {
         #expect(stats.deliveredOK == 5 && stats.envelopes == 0)
     }
 
+    @Test func aSubmittedMessageCountsInTheBacklogBeforeTheSchedulerTakesItIn() async throws {
+        // The inflow delay reads the backlog right after a 250, when run() may not have woken yet.
+        let dir = TemporaryQueueDirectory()
+        let queue = FSQueue(directory: dir.path)
+        _ = try await queue.loadAll()
+        let agent = FakeAgent { _ in .delivered("Delivered") }
+        let scheduler = makeScheduler(queue, agent: agent, clock: ManualClock(start))
+        await scheduler.pause(.mda)
+        scheduler.submit(try await commitMessage(queue, recipients: ["bob@example.net", "carol@example.net"]))
+        scheduler.submit(try await commitMessage(queue))
+        #expect(scheduler.queuedEnvelopes == 3, "counted before run() has started")
+        try await running(scheduler) {
+            #expect(await eventually { await scheduler.stats().envelopes == 3 })
+            #expect(scheduler.queuedEnvelopes == 3, "and still counted once taken in")
+        }
+        #expect(agent.calls.isEmpty)
+    }
+
     @Test func temporaryFailureIsRewrittenAndARestartResumesIt() async throws {
         let dir = TemporaryQueueDirectory()
         let queue = FSQueue(directory: dir.path)
