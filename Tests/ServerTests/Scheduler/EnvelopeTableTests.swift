@@ -93,7 +93,7 @@ struct EnvelopeTableIndexTests {
             }
             guard step % 7 == 0 else { continue }
             let now = Int64.random(in: 0...700, using: &random)
-            let paused: Set<DeliveryClass> = step % 5 == 0 ? [.mta] : []
+            let paused: Set<DeliveryClass> = [[], [.mta], [], [.mda], [.mda, .mta]][(step / 7) % 5]
             let limit = Int.random(in: 0...6, using: &random)
             #expect(table.due(now: now, skipping: paused, messages: limit)
                 == expectedDue(table, now: now, paused: paused, limit: limit), "step \(step)")
