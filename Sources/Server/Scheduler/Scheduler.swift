@@ -31,12 +31,13 @@ public actor Scheduler: Service {
 
     private struct Intake {
         var arrivals: [CommittedMessage] = []
-        var arrivingEnvelopes = 0
         var scheduledEnvelopes = 0
     }
 
     public nonisolated var queuedEnvelopes: Int {
-        intake.withLock { $0.scheduledEnvelopes + $0.arrivingEnvelopes }
+        intake.withLock { intake in
+            intake.arrivals.reduce(intake.scheduledEnvelopes) { $0 + $1.envelopes.count }
+        }
     }
     private let queue: FSQueue
     private let agents: AgentRouter
@@ -84,10 +85,7 @@ public actor Scheduler: Service {
     /// A message the daemon just committed, handed over without waiting for the actor: the SMTP session
     /// answers 250 at once, however busy the scheduler is. `run()` takes it in at its next wake-up.
     public nonisolated func submit(_ message: CommittedMessage) {
-        intake.withLock { intake in
-            intake.arrivals.append(message)
-            intake.arrivingEnvelopes += message.envelopes.count
-        }
+        intake.withLock { $0.arrivals.append(message) }
         wakeUpContinuation.yield()
     }
 
@@ -161,7 +159,6 @@ public actor Scheduler: Service {
             guard !intake.arrivals.isEmpty else { return }
             for message in intake.arrivals { machine.add(message.envelopes) }
             intake.arrivals = []
-            intake.arrivingEnvelopes = 0
             intake.scheduledEnvelopes = machine.entries.count
         }
     }
