@@ -80,8 +80,10 @@ struct SupervisedDeliveryTests {
         let dir = TemporaryMailDirectory()
         let (folder, nobody) = try nobodyFolder(in: dir)
         let message = TestMessageBody("Subject: hi\n\nbody\n", in: dir)
+        // Long enough that the worker is still there when counted on a loaded CI machine, short enough to wait
+        // for its idle exit.
         let agent = try SupervisedDeliveryAgent.launch(
-            executable: try testHost(), workerIdleTimeout: 1, logger: Logger(label: "test"))
+            executable: try testHost(), workerIdleTimeout: 4, logger: Logger(label: "test"))
 
         let outcomes = await agent.deliver(
             [
@@ -115,7 +117,7 @@ struct SupervisedDeliveryTests {
         let running = workers(of: agent.supervisorProcessID)
         #expect(running.count == 1)
         #expect(running.first?.uid == nobody.uid)
-        #expect(await waitUntil(seconds: 5) { workers(of: agent.supervisorProcessID).isEmpty })
+        #expect(await waitUntil(seconds: 15) { workers(of: agent.supervisorProcessID).isEmpty })
 
         // A new delivery starts a new worker.
         let again = await agent.deliver([envelope("maildir", target: folder + "/Maildir", user: "nobody")], body: message.body)
