@@ -35,9 +35,10 @@ struct ControlCommandsTests {
         #expect(try daemon.smtpctl(["trace", "smtp"]).output == "command succeeded\n")
         #expect(try daemon.smtpctl(["untrace", "smtp"]).output == "command succeeded\n")
 
-        // monitor streams a header and a line of counters a second until smtpctl goes away.
+        // monitor streams a header and a line of counters a second until smtpctl goes away (3.5 s leaves a loaded
+        // machine a second to start smtpctl and still see two lines).
         let monitor = try ProcessRunner.run(TernBinaries.smtpctl, ["monitor"],
-            environment: ["TERN_CONTROL_SOCKET": daemon.controlSocketPath], timeout: 2.5)
+            environment: ["TERN_CONTROL_SOCKET": daemon.controlSocketPath], timeout: 3.5)
         let lines = monitor.output.split(separator: "\n")
         #expect(lines.count >= 3, "\(monitor.output)")
         #expect(lines.first?.contains("sess") == true && lines.first?.contains("bounce") == true)
