@@ -93,6 +93,28 @@ struct WorkerProtocolTests {
         #expect(missing == DeliveryReply(id: 9, outcome: .temporaryFailure("delivery worker: no message descriptor")))
     }
 
+    @Test("a worker refuses a request for another uid than its own, and an unknown user, without delivering")
+    func workerChecksTheRequestsUser() throws {
+        let dir = TemporaryMailDirectory()
+        let message = TestMessageBody("Subject: x\n\nbody\n", in: dir)
+        // Whoever runs the tests, some other account exists: nobody for root, root for anyone else.
+        let other = try (getuid() == 0 ? SystemAccount.named("nobody") : SystemAccount.named("root")).get()
+        let cases: [(user: String, outcome: DeliveryOutcome)] = [
+            (other.name, .temporaryFailure("delivery worker runs as uid \(getuid()), not \(other.uid)")),
+            ("no-such-user-tern", .permanentFailure("user 'no-such-user-tern' does not exist on this system")),
+        ]
+        for (index, (user, outcome)) in cases.enumerated() {
+            let delivery = localDelivery(.mbox, target: dir.path + "/mbox", user: user)
+            let request = DeliveryRequest(
+                id: UInt64(index), delivery: delivery, messageID: message.body.messageID, size: message.body.size)
+            let copy = dup(message.body.descriptor)
+            let reply = DeliveryWorker.handle(try request.record().encoded(), descriptor: copy, deliverer: testDeliverer())
+            #expect(reply == DeliveryReply(id: UInt64(index), outcome: outcome))
+            #expect(fcntl(copy, F_GETFD) == -1, "the worker closes the descriptor it received")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/mbox"))
+    }
+
     @Test("a worker's identity survives its command line")
     func identityArguments() {
         let identity = WorkerIdentity(uid: 65534, gid: 65534, groups: [8, 65534])

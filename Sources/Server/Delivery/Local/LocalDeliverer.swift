@@ -26,7 +26,15 @@ public struct LocalDeliverer: Sendable {
 
     public func deliver(_ delivery: LocalDelivery, body: MessageBody) -> DeliveryOutcome {
         do throws(LocalDeliveryError) {
-            let account = try Self.account(for: delivery)
+            return deliver(delivery, as: try Self.account(for: delivery), body: body)
+        } catch {
+            return error.outcome
+        }
+    }
+
+    /// A delivery whose user the caller has already looked up (a worker checks it against its own uid first).
+    func deliver(_ delivery: LocalDelivery, as account: SystemAccount, body: MessageBody) -> DeliveryOutcome {
+        do throws(LocalDeliveryError) {
             try perform(delivery, account: account, body: body)
             return .delivered("Delivered")
         } catch {

@@ -57,17 +57,18 @@ struct DeliveryWorker {
         }
         // The supervisor chose this worker by the delivery user; a mismatch would be a bug there, and must not
         // become a delivery with the wrong rights.
+        let account: SystemAccount
         do throws(LocalDeliveryError) {
-            let account = try LocalDeliverer.account(for: request.delivery)
-            guard account.uid == getuid() else {
-                let text = "delivery worker runs as uid \(getuid()), not \(account.uid)"
-                return DeliveryReply(id: request.id, outcome: .temporaryFailure(text))
-            }
+            account = try LocalDeliverer.account(for: request.delivery)
         } catch {
             return DeliveryReply(id: request.id, outcome: error.outcome)
         }
+        guard account.uid == getuid() else {
+            let text = "delivery worker runs as uid \(getuid()), not \(account.uid)"
+            return DeliveryReply(id: request.id, outcome: .temporaryFailure(text))
+        }
         let body = MessageBody(messageID: request.messageID, descriptor: descriptor, size: request.size)
-        return DeliveryReply(id: request.id, outcome: deliverer.deliver(request.delivery, body: body))
+        return DeliveryReply(id: request.id, outcome: deliverer.deliver(request.delivery, as: account, body: body))
     }
 }
 
