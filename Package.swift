@@ -42,6 +42,7 @@ let package = Package(
         // glibc's stub resolver (res_nquery, ns_parserr in libresolv): MX lookups through the system's resolver
         // configuration, rather than a DNS client of our own.
         .systemLibrary(name: "CResolv", path: "Sources/CResolv"),
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
         .target(
             name: "Transport",
             dependencies: [
@@ -57,7 +58,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "ConfParser", "RuleEngine", "Transport", "CCrypt", "CBerkeleyDB",
+                "ConfParser", "RuleEngine", "Transport", "CCrypt", "CBerkeleyDB", "CLinux",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -43,6 +43,9 @@ public enum Daemon {
             throw StartError(description: "queue \(options.queueDirectory): \(error)")
         }
         for (path, reason) in scan.corrupt { logger.warning("warn: queue: moved aside \(path): \(reason)") }
+        if scan.restoredFromJournal > 0 {
+            logger.info("info: queue: \(scan.restoredFromJournal) messages made whole again from the commit journal after a restart of the machine")
+        }
         if scan.checkedBodies > 0 {
             logger.info("info: queue: \(scan.checkedBodies) message bodies checked against their envelopes after a restart of the machine")
         }

@@ -99,6 +99,7 @@ struct DaemonControl: ControlResponder {
         values["queue.commit.message"] = commits.messages
         values["queue.spare.recycled"] = spares.recycled
         values["queue.spare.made"] = spares.made
+        values["queue.journal.checkpoint"] = runtime.queue.journalCheckpoints
         for (key, value) in await runtime.scheduler.stats().keyValues { values[key] = value }
         return values.sorted { $0.key < $1.key }
     }

@@ -6,9 +6,10 @@ import Glibc
 import Darwin
 #endif
 
-/// Commits waiting for the next batch, and whether a batch is running.
+/// Commits (and, with the journal, removals) waiting for the next batch, and whether a batch is running.
 struct PendingCommits {
     var waiting: [PendingCommit] = []
+    var removals: [PendingRemoval] = []
     var batchRunning = false
     /// Batches and messages committed so far: their ratio shows how well group commit batches.
     var batches = 0
@@ -21,6 +22,12 @@ struct PendingCommit: Sendable {
     let body: IncomingMessage.Handover
     let envelopes: [QueuedEnvelope]
     let continuation: CheckedContinuation<CommittedMessage, any Error>
+}
+
+/// An envelope removal waiting for its journal record to be synced.
+struct PendingRemoval: Sendable {
+    let id: EnvelopeID
+    let continuation: CheckedContinuation<Void, any Error>
 }
 
 extension FSQueue {
@@ -60,70 +67,171 @@ extension FSQueue {
         pendingCommits.withLock { ($0.batches, $0.messages) }
     }
 
-    /// Takes whatever accumulated and commits it, until nothing is waiting.
-    private func runBatches() {
-        while true {
-            let batch = pendingCommits.withLock { state in
-                defer { state.waiting = [] }
-                if state.waiting.isEmpty {
-                    state.batchRunning = false
-                } else {
-                    state.batches += 1
-                    state.messages += state.waiting.count
-                }
-                return state.waiting
+    /// Records a removal in the journal, then removes the envelope's files once the record is durable, in
+    /// the next batch: so no checkpoint (which ends the records' generation) can come between the two.
+    func removeThroughJournal(_ id: EnvelopeID) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let startBatch = pendingCommits.withLock { state in
+                state.removals.append(PendingRemoval(id: id, continuation: continuation))
+                guard !state.batchRunning else { return false }
+                state.batchRunning = true
+                return true
             }
-            if batch.isEmpty { return }
-            commitBatch(batch)
+            if startBatch { commitQueue.async { self.runBatches() } }
         }
     }
 
-    private func commitBatch(_ batch: [PendingCommit]) {
+    /// How many journal checkpoints ran, for statistics and tests.
+    public var journalCheckpoints: Int { journal.withLock { $0?.checkpoints ?? 0 } }
+
+    /// Takes whatever accumulated and commits it, until nothing is waiting.
+    private func runBatches() {
+        while true {
+            let (batch, removals) = pendingCommits.withLock { state in
+                defer {
+                    state.waiting = []
+                    state.removals = []
+                }
+                if state.waiting.isEmpty && state.removals.isEmpty {
+                    state.batchRunning = false
+                } else if !state.waiting.isEmpty {
+                    state.batches += 1
+                    state.messages += state.waiting.count
+                }
+                return (state.waiting, state.removals)
+            }
+            if batch.isEmpty && removals.isEmpty { return }
+            commitBatch(batch, removals: removals)
+        }
+    }
+
+    /// What one fsync (or the journal's append and sync) of a batch stands for.
+    private enum SyncScope {
+        /// The files of one message that the journal does not cover.
+        case message(Int)
+        /// queue/ and incoming/: every message that the journal does not cover.
+        case directories
+        /// The journal's records: the messages it covers, and the batch's removals.
+        case journal
+    }
+
+    private func commitBatch(_ batch: [PendingCommit], removals: [PendingRemoval]) {
         // 1. Each message: write the rest of its body and its envelope files beside it (not synced yet),
         //    then publish it with one rename of its directory.
-        let written = inParallel(batch.indices.map { index in { self.writeAndPublish(batch[index]) } })
+        let written = batch.isEmpty ? [] : inParallel(batch.indices.map { index in { self.writeAndPublish(batch[index]) } })
         var results: [Result<CommittedMessage, QueueError>] = written.map { $0.map { $0.committed } }
 
-        // 2. Every body, envelope and message directory, and queue/ and incoming/ once for the whole batch,
-        //    fsynced all at once: none of these fsyncs depends on another, and a lone message waits for one
-        //    of them instead of five.
-        var syncs: [(message: Int?, work: @Sendable () -> QueueError?)] = []
-        for (index, result) in written.enumerated() {
+        // 2. With the journal, a message whose whole body is in memory (under 64 KiB, see `append`) becomes
+        //    one record, and the removals one each: all appended and synced by one fdatasync. Every other
+        //    message's body, envelopes and directory, and queue/ and incoming/ once for the whole batch, are
+        //    fsynced at the same time: none of these syncs depends on another.
+        let journal = self.journal.withLock { $0 }
+        var records: [JournalRecord] = []
+        var journaled: Set<Int> = []
+        if let journal {
+            for (index, result) in written.enumerated() {
+                guard case .success(let files) = result, let record = journalRecord(batch[index], files.committed),
+                    JournalFrame.size(of: record) <= journal.largestRecord
+                else { continue }
+                records.append(record)
+                journaled.insert(index)
+            }
+        }
+        // The removals last: should the batch not fit in what is left of the journal's generation, a
+        // checkpoint comes before them (see `appendDurably`).
+        records += removals.map { .removed($0.id) }
+        var syncs: [(scope: SyncScope, work: @Sendable () -> QueueError?)] = []
+        for (index, result) in written.enumerated() where !journaled.contains(index) {
             guard case .success(let files) = result else { continue }
             let directory = messageDirectory(files.committed.id)
-            syncs.append((index, { self.sync(descriptor: batch[index].body.fd, path: directory + "/message") }))
+            syncs.append((.message(index), { self.sync(descriptor: batch[index].body.fd, path: directory + "/message") }))
             for (fd, path) in files.envelopes {
-                syncs.append((index, { self.sync(descriptor: fd, path: path) }))
+                syncs.append((.message(index), { self.sync(descriptor: fd, path: path) }))
             }
-            syncs.append((index, { self.syncDirectory(directory) }))
+            syncs.append((.message(index), { self.syncDirectory(directory) }))
         }
         if !syncs.isEmpty {
-            for path in [queueDirectory, incomingDirectory] { syncs.append((nil, { self.syncDirectory(path) })) }
+            for path in [queueDirectory, incomingDirectory] { syncs.append((.directories, { self.syncDirectory(path) })) }
+        }
+        if let journal, !records.isEmpty {
+            let toAppend = records
+            syncs.append((.journal, { self.appendDurably(toAppend, to: journal) }))
         }
         let failures = inParallel(syncs.map { $0.work })
-        var batchFailure: QueueError?
-        for ((index, _), failure) in zip(syncs, failures) {
+        var directoryFailure: QueueError?
+        var journalFailure: QueueError?
+        for ((scope, _), failure) in zip(syncs, failures) {
             guard let failure else { continue }
-            if let index {
-                if case .success = results[index] { results[index] = .failure(failure) }
-            } else {
-                batchFailure = batchFailure ?? failure
+            switch scope {
+            case .message(let index): if case .success = results[index] { results[index] = .failure(failure) }
+            case .directories: directoryFailure = directoryFailure ?? failure
+            case .journal: journalFailure = journalFailure ?? failure
             }
         }
 
-        // 3. A message that cannot be acknowledged leaves queue/ again: one whose own fsyncs failed, or all
-        //    of them when a directory's did.
+        // 3. A message that cannot be acknowledged leaves queue/ again: one whose own syncs failed, or all
+        //    of those a failed directory fsync or journal sync stood for.
         for (index, result) in written.enumerated() {
             guard case .success(let files) = result else { continue }
             close(batch[index].body.fd)
             for (fd, _) in files.envelopes { close(fd) }
-            if let batchFailure, case .success = results[index] { results[index] = .failure(batchFailure) }
+            let shared = journaled.contains(index) ? journalFailure : directoryFailure
+            if let shared, case .success = results[index] { results[index] = .failure(shared) }
             if case .failure = results[index] { fileSystem.removeTree(messageDirectory(files.committed.id)) }
         }
 
         // 4. Everything acknowledged is durable now.
         for (pending, result) in zip(batch, results) {
             pending.continuation.resume(with: result.mapError { $0 as any Error })
+        }
+
+        // 5. The removals, now that their records are durable; before the next batch, whose checkpoint could
+        //    otherwise end the records' generation while a removal's unlink is not on the disk yet.
+        if let journalFailure {
+            for removal in removals { removal.continuation.resume(throwing: journalFailure) }
+            return
+        }
+        let removed = inParallel(removals.map { removal in
+            { Result { () throws(QueueError) in _ = try self.removeEnvelopeFiles(removal.id, syncing: false) } }
+        })
+        for (removal, result) in zip(removals, removed) {
+            removal.continuation.resume(with: result.mapError { $0 as any Error })
+        }
+    }
+
+    /// The journal record of a message whose whole body is still in memory (never written before the commit).
+    private func journalRecord(_ pending: PendingCommit, _ committed: CommittedMessage) -> JournalRecord? {
+        guard Int64(pending.body.unwritten.count) == pending.body.check.size else { return nil }
+        return .committed(.init(
+            message: committed.id, body: pending.body.unwritten,
+            envelopes: committed.envelopes.map { envelope in
+                .init(id: envelope.id!, bytes: EnvelopeFileFormat.encode(envelope, id: envelope.id!))
+            }))
+    }
+
+    /// Appends records and syncs them. Where the next record does not fit, a checkpoint comes first: it makes
+    /// every file written so far durable, the messages of the records appended before it included, since
+    /// their files were written in step 1; the records after it start the new generation.
+    private func appendDurably(_ records: [JournalRecord], to journal: CommitJournal) -> QueueError? {
+        do throws(QueueError) {
+            var chunk: [JournalRecord] = []
+            var chunkSize = 0
+            for record in records {
+                let size = JournalFrame.size(of: record)
+                if !journal.fits(chunkSize + size) {
+                    try journal.append(chunk)
+                    try journal.checkpoint()
+                    chunk = []
+                    chunkSize = 0
+                }
+                chunk.append(record)
+                chunkSize += size
+            }
+            try journal.append(chunk)
+            try journal.sync()
+            return nil
+        } catch {
+            return error
         }
     }
 

@@ -15,6 +15,8 @@ public struct QueueScan: Sendable {
     /// Bodies read to compare with their envelopes' check: every one after the machine restarted since the
     /// queue was last opened, none otherwise.
     public var checkedBodies = 0
+    /// Messages that the commit journal made whole again (a machine stop lost some of their files).
+    public var restoredFromJournal = 0
 }
 
 extension FSQueue {
@@ -45,6 +47,7 @@ extension FSQueue {
         for path in [incomingDirectory, queueDirectory, corruptDirectory] { try fileSystem.ensureDirectory(path) }
         fileSystem.spreadSubdirectories(incomingDirectory)
         var scan = QueueScan()
+        try openJournal(into: &scan)
         let bootID = fileSystem.bootID()
         let checkBodies = bootID == nil || bootID != recordedBootID()
 

@@ -49,6 +49,10 @@ public final class FSQueue: Sendable {
     let pendingCommits = Locked(PendingCommits())
     /// queue/ after removals: one fsync serves every removal made before it started.
     let queueDirectorySync: SharedDirectorySync
+    /// The commit journal's largest size; 0 turns it off, and every commit takes the round of fsyncs.
+    let journalCapacity: Int
+    /// The commit journal (CommitJournal.swift), opened by `loadAll`; nil before, or when turned off.
+    let journal = Locked<CommitJournal?>(nil)
     /// incoming/ directories made ahead of MAIL FROM (FSQueue+Spares.swift), and the thread that makes them.
     let spares: Locked<SpareMessages>
     let spareQueue = DispatchQueue(label: "tern.queue.spares")
@@ -57,16 +61,29 @@ public final class FSQueue: Sendable {
     var queueDirectory: String { directory + "/queue" }
     var corruptDirectory: String { directory + "/corrupt" }
 
+    /// The commit journal's size: at about 2.6 KiB per small message, a checkpoint every 25,000 messages.
+    public static let defaultJournalCapacity = 64 * 1024 * 1024
+
     /// `spareMessages`: how many message directories to keep made ahead of MAIL FROM (the daemon keeps a
-    /// few; 0 leaves incoming/ empty between messages).
-    public convenience init(directory: String = FSQueue.defaultDirectory, spareMessages: Int = 0) {
-        self.init(directory: directory, fileSystem: QueueFileSystem(), spareMessages: spareMessages)
+    /// few; 0 leaves incoming/ empty between messages). `journalCapacity`: the commit journal's largest size
+    /// (0: no journal, every commit fsyncs its files).
+    public convenience init(
+        directory: String = FSQueue.defaultDirectory, spareMessages: Int = 0,
+        journalCapacity: Int = FSQueue.defaultJournalCapacity
+    ) {
+        self.init(
+            directory: directory, fileSystem: QueueFileSystem(), spareMessages: spareMessages,
+            journalCapacity: journalCapacity)
     }
 
     /// `fileSystem` lets tests inject write failures (ENOSPC).
-    init(directory: String, fileSystem: QueueFileSystem, spareMessages: Int = 0) {
+    init(
+        directory: String, fileSystem: QueueFileSystem, spareMessages: Int = 0,
+        journalCapacity: Int = FSQueue.defaultJournalCapacity
+    ) {
         self.directory = directory
         self.fileSystem = fileSystem
+        self.journalCapacity = journalCapacity
         spares = Locked(SpareMessages(target: spareMessages))
         queueDirectorySync = SharedDirectorySync(
             path: directory + "/queue", fileSystem: fileSystem, label: "tern.queue.removal-sync")
@@ -231,32 +248,47 @@ public final class FSQueue: Sendable {
 
     /// Removes a delivered (or bounced) envelope; with the message's last envelope goes its body, or the
     /// whole directory becomes a spare (FSQueue+Spares.swift). Call only once the delivery itself is durable.
+    ///
+    /// With the journal, the removal is recorded and synced there first (shared with the commits and removals
+    /// of the same batch, FSQueue+GroupCommit.swift), and the files go without fsyncs; without it, the message
+    /// directory and queue/ are fsynced after.
     public func removeEnvelope(_ id: EnvelopeID) async throws {
+        if journal.withLock({ $0 != nil }) {
+            try await removeThroughJournal(id)
+            return
+        }
         let messageRemoved = try await onIOQueue { [self] () throws(QueueError) in
-            if recycleAsSpare(id) { return true }
-            let path = envelopePath(id)
-            guard unlink(path) == 0 else {
-                throw errno == ENOENT ? QueueError.notFound("envelope \(id)") : QueueError.fromErrno("unlink", path)
-            }
-            let messagePath = messageDirectory(id.messageID)
-            do throws(QueueError) {
-                let others = try fileSystem.listDirectory(messagePath).filter { EnvelopeID(hex: $0) != nil }
-                if others.isEmpty {
-                    // A crash between the unlink above and here leaves a body without envelopes, which
-                    // loadAll removes: the message was fully delivered.
-                    fileSystem.removeTree(messagePath)
-                    return true
-                }
-                try fileSystem.fsyncDirectory(messagePath)
-                return false
-            } catch .system(_, _, ENOENT) {
-                // The removal of the message's other envelope, on another I/O queue, unlinked it between our
-                // unlink and our look, found no envelope left and removed the directory: ours went with it.
-                return true
-            }
+            try removeEnvelopeFiles(id, syncing: true)
         }
         // Removals that end at the same time share one fsync of queue/.
         if messageRemoved { try await queueDirectorySync.sync() }
+    }
+
+    /// Unlinks an envelope, and its message with it when it was the last (recycled as a spare when one is
+    /// wanted). `syncing`: fsync the message directory when other envelopes stay. True when the message left
+    /// queue/. Runs on a queue thread.
+    func removeEnvelopeFiles(_ id: EnvelopeID, syncing: Bool) throws(QueueError) -> Bool {
+        if recycleAsSpare(id) { return true }
+        let path = envelopePath(id)
+        guard unlink(path) == 0 else {
+            throw errno == ENOENT ? QueueError.notFound("envelope \(id)") : QueueError.fromErrno("unlink", path)
+        }
+        let messagePath = messageDirectory(id.messageID)
+        do throws(QueueError) {
+            let others = try fileSystem.listDirectory(messagePath).filter { EnvelopeID(hex: $0) != nil }
+            if others.isEmpty {
+                // A crash between the unlink above and here leaves a body without envelopes, which
+                // loadAll removes: the message was fully delivered.
+                fileSystem.removeTree(messagePath)
+                return true
+            }
+            if syncing { try fileSystem.fsyncDirectory(messagePath) }
+            return false
+        } catch .system(_, _, ENOENT) {
+            // The removal of the message's other envelope, on another I/O queue, unlinked it between our
+            // unlink and our look, found no envelope left and removed the directory: ours went with it.
+            return true
+        }
     }
 
     func messageDirectory(_ id: MessageID) -> String { queueDirectory + "/" + id.description }
