@@ -47,8 +47,9 @@ final class CommitJournal: @unchecked Sendable {
     private(set) var end: Int
     /// How much of the file is allocated (written with zeros at least once, and fsynced).
     private var allocated: Int
-    /// Checkpoints so far, for statistics and tests.
-    private(set) var checkpoints = 0
+    /// Checkpoints so far, for statistics and tests (read from other threads, hence the lock).
+    private let checkpointCount = Locked(0)
+    var checkpoints: Int { checkpointCount.withLock { $0 } }
 
     /// The largest record a commit may put here; larger messages take the fsync path.
     var largestRecord: Int { (capacity - Self.headerSize) / 4 }
@@ -125,6 +126,7 @@ final class CommitJournal: @unchecked Sendable {
 
     /// Appends encoded records (not synced: call `sync`).
     func append(_ records: [JournalRecord]) throws(QueueError) {
+        guard !records.isEmpty else { return }
         var bytes: [UInt8] = []
         for record in records { bytes += JournalFrame.encode(record, generation: generation) }
         guard fits(bytes.count) else { throw QueueError.system(operation: "append", path: path, errno: EFBIG) }
@@ -158,7 +160,7 @@ final class CommitJournal: @unchecked Sendable {
         try sync()
         generation = next
         end = Self.headerSize
-        checkpoints += 1
+        checkpointCount.withLock { $0 += 1 }
     }
 
     private static func readHeader(_ bytes: ArraySlice<UInt8>) -> UInt64? {

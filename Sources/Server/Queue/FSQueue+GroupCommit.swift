@@ -32,9 +32,10 @@ struct PendingRemoval: Sendable {
 
 extension FSQueue {
     /// Makes a received message durable and returns once it is: the body's end and the envelope files
-    /// written, the message's directory renamed into queue/, then every file and directory involved fsynced
-    /// at once. Only then may the session answer 250. On failure the message is removed and nothing of it
-    /// is in queue/; a `QueueError.diskFull` means 452 4.3.1.
+    /// written, the message's directory renamed into queue/, then either its journal record synced (a body
+    /// whole in memory) or every file and directory involved fsynced at once. Only then may the session
+    /// answer 250. On failure the message is removed and nothing of it is in queue/; a
+    /// `QueueError.diskFull` means 452 4.3.1.
     ///
     /// The rename comes before the fsyncs so that a lone message waits for one round of fsyncs, not two.
     /// Until they end the message is in queue/ but perhaps not on the disk: a machine that stops then can
@@ -68,39 +69,63 @@ extension FSQueue {
     }
 
     /// Records a removal in the journal, then removes the envelope's files once the record is durable, in
-    /// the next batch: so no checkpoint (which ends the records' generation) can come between the two.
+    /// a batch: so no checkpoint (which ends the records' generation) can come between the two.
+    ///
+    /// A removal is in no hurry (the delivery is durable already), so it rides with the next commits' batch
+    /// and shares their fdatasync; only when no commit comes within `removalDelay` does a batch of removals
+    /// alone sync the journal. A commit then never waits behind a batch that only removes.
     func removeThroughJournal(_ id: EnvelopeID) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let startBatch = pendingCommits.withLock { state in
+            let first = pendingCommits.withLock { state in
                 state.removals.append(PendingRemoval(id: id, continuation: continuation))
-                guard !state.batchRunning else { return false }
+                return state.removals.count == 1
+            }
+            if first { flushRemovalsLater() }
+        }
+    }
+
+    /// How long a removal waits for a commit to share the journal's sync with.
+    static let removalDelay = 0.01
+
+    /// Arranges a batch for the removals waiting now, in case no commit takes them along first.
+    private func flushRemovalsLater() {
+        commitQueue.asyncAfter(deadline: .now() + Self.removalDelay) {
+            let start = self.pendingCommits.withLock { state in
+                guard !state.batchRunning, !state.removals.isEmpty else { return false }
                 state.batchRunning = true
                 return true
             }
-            if startBatch { commitQueue.async { self.runBatches() } }
+            if start { self.runBatches(flushingRemovals: true) }
         }
     }
 
     /// How many journal checkpoints ran, for statistics and tests.
     public var journalCheckpoints: Int { journal.withLock { $0?.checkpoints ?? 0 } }
 
-    /// Takes whatever accumulated and commits it, until nothing is waiting.
-    private func runBatches() {
+    /// Takes whatever accumulated and commits it, until no commit is waiting. Waiting removals go along with
+    /// commits, or in the first batch when `flushingRemovals`.
+    private func runBatches(flushingRemovals: Bool = false) {
+        var flushing = flushingRemovals
         while true {
-            let (batch, removals) = pendingCommits.withLock { state in
-                defer {
-                    state.waiting = []
-                    state.removals = []
-                }
-                if state.waiting.isEmpty && state.removals.isEmpty {
+            let (batch, removals, removalsLeft) = pendingCommits.withLock { state in
+                let batch = state.waiting
+                let removals = batch.isEmpty && !flushing ? [] : state.removals
+                state.waiting = []
+                if !removals.isEmpty { state.removals = [] }
+                if batch.isEmpty && removals.isEmpty {
                     state.batchRunning = false
-                } else if !state.waiting.isEmpty {
+                } else if !batch.isEmpty {
                     state.batches += 1
-                    state.messages += state.waiting.count
+                    state.messages += batch.count
                 }
-                return (state.waiting, state.removals)
+                return (batch, removals, !state.removals.isEmpty)
             }
-            if batch.isEmpty && removals.isEmpty { return }
+            flushing = false
+            if batch.isEmpty && removals.isEmpty {
+                // Removals left behind (a timer that fired while this loop ran found it busy) get a timer anew.
+                if removalsLeft { flushRemovalsLater() }
+                return
+            }
             commitBatch(batch, removals: removals)
         }
     }

@@ -20,12 +20,14 @@ import Darwin
 /// ```
 ///
 /// A message enters queue/ by one rename of its whole directory, once its body and envelope files are
-/// written, so a running queue never holds half a message. Then its files, its directory, queue/ and
-/// incoming/ are fsynced in one round, and only then does `commit` return and the session may answer 250.
-/// Each envelope records the body's size and SHA-256, which start-up compares after a machine restart, when
-/// a round cut short could have left a body that never reached the disk. Commits that arrive while a batch
-/// is syncing form the next batch (group commit): their files are fsynced concurrently, and queue/ once for
-/// all of them.
+/// written, so a running queue never holds half a message. Then it is made durable, and only then does
+/// `commit` return and the session may answer 250: a small message by one record in the commit journal
+/// (`<directory>/journal`, CommitJournal.swift), which start-up replays after a machine stop; a large one by
+/// fsyncing its files, its directory, queue/ and incoming/ in one round. Each envelope records the body's
+/// size and SHA-256, which start-up compares after a machine restart, when a round cut short could have left
+/// a body that never reached the disk. Commits that arrive while a batch is syncing form the next batch
+/// (group commit): one fdatasync of the journal for all its small messages, and the large ones' fsyncs
+/// concurrently with it.
 ///
 /// Every system call blocks, so each runs on the queue's own dispatch queues, never on the caller's
 /// thread: the async API can be awaited from NIO handlers' tasks.
