@@ -130,87 +130,85 @@ extension FSQueue {
         }
     }
 
-    /// What one fsync (or the journal's append and sync) of a batch stands for.
-    private enum SyncScope {
-        /// The files of one message that the journal does not cover.
-        case message(Int)
-        /// queue/ and incoming/: every message that the journal does not cover.
-        case directories
-        /// The journal's records: the messages it covers, and the batch's removals.
-        case journal
-    }
-
     private func commitBatch(_ batch: [PendingCommit], removals: [PendingRemoval]) {
-        // 1. Each message: write the rest of its body and its envelope files beside it (not synced yet),
-        //    then publish it with one rename of its directory.
-        let written = batch.isEmpty ? [] : inParallel(batch.indices.map { index in { self.writeAndPublish(batch[index]) } })
+        // 1. Each message's envelopes get their ids and the body's check. With the journal, a message whose
+        //    whole body is in memory (under 64 KiB, see `append`) becomes one record, and each removal one.
+        let envelopes = batch.map(Self.identifiedEnvelopes)
+        let journal = self.journal.withLock { $0 }
+        let plan = journal.map { planJournal($0, batch: batch, envelopes: envelopes, removals: removals) }
+        let journaled = plan?.messages ?? []
+        var journalFailure = plan?.failure
+
+        // 2. At once: each message's files written beside its body (not synced) and published with one rename
+        //    of its directory, and the journal's records appended and fdatasynced. The record does not need
+        //    the files: once it is durable, start-up could write them from it.
+        var jobs: [@Sendable () -> BatchJob] = batch.indices.map { index in
+            { .published(self.writeAndPublish(batch[index], envelopes[index])) }
+        }
+        if let journal, let plan, plan.failure == nil, !plan.records.isEmpty {
+            let records = plan.records
+            jobs.append { .synced(self.appendDurably(records, to: journal)) }
+        }
+        let done = inParallel(jobs)
+        let written: [Result<PublishedMessage, QueueError>] = done.compactMap {
+            if case .published(let result) = $0 { result } else { nil }
+        }
+        for case .synced(let failure?) in done { journalFailure = failure }
         var results: [Result<CommittedMessage, QueueError>] = written.map { $0.map { $0.committed } }
 
-        // 2. With the journal, a message whose whole body is in memory (under 64 KiB, see `append`) becomes
-        //    one record, and the removals one each: all appended and synced by one fdatasync. Every other
-        //    message's body, envelopes and directory, and queue/ and incoming/ once for the whole batch, are
-        //    fsynced at the same time: none of these syncs depends on another.
-        let journal = self.journal.withLock { $0 }
-        var records: [JournalRecord] = []
-        var journaled: Set<Int> = []
-        if let journal {
-            for (index, result) in written.enumerated() {
-                guard case .success(let files) = result, let record = journalRecord(batch[index], files.committed),
-                    JournalFrame.size(of: record) <= journal.largestRecord
-                else { continue }
-                records.append(record)
-                journaled.insert(index)
-            }
-        }
-        // The removals last: should the batch not fit in what is left of the journal's generation, a
-        // checkpoint comes before them (see `appendDurably`).
-        records += removals.map { .removed($0.id) }
-        var syncs: [(scope: SyncScope, work: @Sendable () -> QueueError?)] = []
+        // 3. Every message the journal does not cover: its body, envelopes and directory, and queue/ and
+        //    incoming/ once for the whole batch, fsynced at once (none of these depends on another).
+        var syncs: [(message: Int?, work: @Sendable () -> QueueError?)] = []
         for (index, result) in written.enumerated() where !journaled.contains(index) {
             guard case .success(let files) = result else { continue }
             let directory = messageDirectory(files.committed.id)
-            syncs.append((.message(index), { self.sync(descriptor: batch[index].body.fd, path: directory + "/message") }))
+            syncs.append((index, { self.sync(descriptor: batch[index].body.fd, path: directory + "/message") }))
             for (fd, path) in files.envelopes {
-                syncs.append((.message(index), { self.sync(descriptor: fd, path: path) }))
+                syncs.append((index, { self.sync(descriptor: fd, path: path) }))
             }
-            syncs.append((.message(index), { self.syncDirectory(directory) }))
+            syncs.append((index, { self.syncDirectory(directory) }))
         }
         if !syncs.isEmpty {
-            for path in [queueDirectory, incomingDirectory] { syncs.append((.directories, { self.syncDirectory(path) })) }
-        }
-        if let journal, !records.isEmpty {
-            let toAppend = records
-            syncs.append((.journal, { self.appendDurably(toAppend, to: journal) }))
+            for path in [queueDirectory, incomingDirectory] { syncs.append((nil, { self.syncDirectory(path) })) }
         }
         let failures = inParallel(syncs.map { $0.work })
         var directoryFailure: QueueError?
-        var journalFailure: QueueError?
-        for ((scope, _), failure) in zip(syncs, failures) {
+        for ((index, _), failure) in zip(syncs, failures) {
             guard let failure else { continue }
-            switch scope {
-            case .message(let index): if case .success = results[index] { results[index] = .failure(failure) }
-            case .directories: directoryFailure = directoryFailure ?? failure
-            case .journal: journalFailure = journalFailure ?? failure
+            if let index {
+                if case .success = results[index] { results[index] = .failure(failure) }
+            } else {
+                directoryFailure = directoryFailure ?? failure
             }
         }
 
-        // 3. A message that cannot be acknowledged leaves queue/ again: one whose own syncs failed, or all
-        //    of those a failed directory fsync or journal sync stood for.
+        // 4. A message that cannot be acknowledged leaves queue/ again: one whose own writes or syncs failed,
+        //    or all of those a failed directory fsync or journal sync stood for.
+        var unacknowledgedRecords: [JournalRecord] = []
         for (index, result) in written.enumerated() {
-            guard case .success(let files) = result else { continue }
-            close(batch[index].body.fd)
-            for (fd, _) in files.envelopes { close(fd) }
+            if case .success(let files) = result {
+                close(batch[index].body.fd)
+                for (fd, _) in files.envelopes { close(fd) }
+            }
             let shared = journaled.contains(index) ? journalFailure : directoryFailure
             if let shared, case .success = results[index] { results[index] = .failure(shared) }
-            if case .failure = results[index] { fileSystem.removeTree(messageDirectory(files.committed.id)) }
+            guard case .failure = results[index] else { continue }
+            if case .success(let files) = result { fileSystem.removeTree(messageDirectory(files.committed.id)) }
+            if journaled.contains(index), journalFailure == nil {
+                unacknowledgedRecords += envelopes[index].map { .removed($0.id!) }
+            }
         }
+        // A message whose record is durable but whose files failed was not acknowledged: its envelopes are
+        // recorded as removed, so that start-up after a machine stop does not bring it back. (Should this
+        // fail too, such a stop would deliver a message the client was told to send again: a duplicate.)
+        if let journal, !unacknowledgedRecords.isEmpty { _ = appendDurably(unacknowledgedRecords, to: journal) }
 
-        // 4. Everything acknowledged is durable now.
+        // 5. Everything acknowledged is durable now.
         for (pending, result) in zip(batch, results) {
             pending.continuation.resume(with: result.mapError { $0 as any Error })
         }
 
-        // 5. The removals, now that their records are durable; before the next batch, whose checkpoint could
+        // 6. The removals, now that their records are durable; before the next batch, whose checkpoint could
         //    otherwise end the records' generation while a removal's unlink is not on the disk yet.
         if let journalFailure {
             for removal in removals { removal.continuation.resume(throwing: journalFailure) }
@@ -224,35 +222,81 @@ extension FSQueue {
         }
     }
 
-    /// The journal record of a message whose whole body is still in memory (never written before the commit).
-    private func journalRecord(_ pending: PendingCommit, _ committed: CommittedMessage) -> JournalRecord? {
-        guard Int64(pending.body.unwritten.count) == pending.body.check.size else { return nil }
-        return .committed(.init(
-            message: committed.id, body: pending.body.unwritten,
-            envelopes: committed.envelopes.map { envelope in
-                .init(id: envelope.id!, bytes: EnvelopeFileFormat.encode(envelope, id: envelope.id!))
-            }))
+    /// What a job of step 2 did.
+    private enum BatchJob: Sendable {
+        case published(Result<PublishedMessage, QueueError>)
+        case synced(QueueError?)
     }
 
-    /// Appends records and syncs them. Where the next record does not fit, a checkpoint comes first: it makes
-    /// every file written so far durable, the messages of the records appended before it included, since
-    /// their files were written in step 1; the records after it start the new generation.
+    /// The journal's part of a batch.
+    private struct JournalPlan {
+        /// The records to append: those of `messages`, then one per removal.
+        var records: [JournalRecord] = []
+        /// The batch's messages that the journal makes durable.
+        var messages: Set<Int> = []
+        /// A checkpoint that failed: nothing is journaled then (messages take the round of fsyncs, the
+        /// removals fail and are tried again later).
+        var failure: QueueError?
+    }
+
+    /// Chooses the batch's journaled messages. When its records do not fit in what is left of the generation,
+    /// the checkpoint comes first, before any of the batch's files is written: its `syncfs` must not run
+    /// while files that records of the ending generation stand for are still being written.
+    private func planJournal(
+        _ journal: CommitJournal, batch: [PendingCommit], envelopes: [[QueuedEnvelope]], removals: [PendingRemoval]
+    ) -> JournalPlan {
+        var candidates: [(index: Int, record: JournalRecord, size: Int)] = []
+        for index in batch.indices {
+            guard let record = journalRecord(batch[index], batch[index].message.id, envelopes[index]) else { continue }
+            let size = JournalFrame.size(of: record)
+            if size <= journal.largestRecord { candidates.append((index, record, size)) }
+        }
+        let removalRecords = removals.map { JournalRecord.removed($0.id) }
+        let removalSize = removalRecords.reduce(0) { $0 + JournalFrame.size(of: $1) }
+        if candidates.isEmpty && removalRecords.isEmpty { return JournalPlan() }
+        if !journal.fits(candidates.reduce(removalSize) { $0 + $1.size }) {
+            do throws(QueueError) {
+                try journal.checkpoint()
+            } catch {
+                return JournalPlan(failure: error)
+            }
+        }
+        var plan = JournalPlan()
+        var used = removalSize
+        for candidate in candidates where journal.fits(used + candidate.size) {
+            plan.records.append(candidate.record)
+            plan.messages.insert(candidate.index)
+            used += candidate.size
+        }
+        plan.records += removalRecords
+        return plan
+    }
+
+    /// A message's envelopes with their new ids, each recording the body's check.
+    private static func identifiedEnvelopes(_ pending: PendingCommit) -> [QueuedEnvelope] {
+        var used: Set<EnvelopeID> = []
+        return pending.envelopes.map { envelope in
+            var envelope = envelope
+            var envelopeID = EnvelopeID.random(in: pending.message.id)
+            while !used.insert(envelopeID).inserted { envelopeID = EnvelopeID.random(in: pending.message.id) }
+            envelope.id = envelopeID
+            envelope.bodyCheck = pending.body.check
+            return envelope
+        }
+    }
+
+    /// The journal record of a message whose whole body is still in memory (never written before the commit).
+    private func journalRecord(_ pending: PendingCommit, _ id: MessageID, _ envelopes: [QueuedEnvelope]) -> JournalRecord? {
+        guard Int64(pending.body.unwritten.count) == pending.body.check.size else { return nil }
+        return .committed(.init(
+            message: id, body: pending.body.unwritten,
+            envelopes: envelopes.map { .init(id: $0.id!, bytes: EnvelopeFileFormat.encode($0, id: $0.id!)) }))
+    }
+
+    /// Appends records and syncs them (they fit: `planJournal` saw to that).
     private func appendDurably(_ records: [JournalRecord], to journal: CommitJournal) -> QueueError? {
         do throws(QueueError) {
-            var chunk: [JournalRecord] = []
-            var chunkSize = 0
-            for record in records {
-                let size = JournalFrame.size(of: record)
-                if !journal.fits(chunkSize + size) {
-                    try journal.append(chunk)
-                    try journal.checkpoint()
-                    chunk = []
-                    chunkSize = 0
-                }
-                chunk.append(record)
-                chunkSize += size
-            }
-            try journal.append(chunk)
+            try journal.append(records)
             try journal.sync()
             return nil
         } catch {
@@ -270,21 +314,16 @@ extension FSQueue {
     /// Writes the body's unwritten end, then the envelope files beside the body in incoming/<msgid>/, each
     /// recording the body's check, then renames the directory to queue/<msgid>; nothing is synced yet. On
     /// failure the message's directory is gone and its body descriptor closed.
-    private func writeAndPublish(_ pending: PendingCommit) -> Result<PublishedMessage, QueueError> {
+    private func writeAndPublish(_ pending: PendingCommit, _ envelopes: [QueuedEnvelope]) -> Result<PublishedMessage, QueueError> {
         let directory = pending.message.directory
         let id = pending.message.id
-        var envelopes: [QueuedEnvelope] = []
         var files: [(fd: Int32, name: String)] = []
-        var used: Set<EnvelopeID> = []
         do throws(QueueError) {
             if !pending.body.unwritten.isEmpty {
                 try fileSystem.writeAll(pending.body.fd, pending.body.unwritten, path: directory + "/message")
             }
-            for (index, var envelope) in pending.envelopes.enumerated() {
-                var envelopeID = EnvelopeID.random(in: id)
-                while !used.insert(envelopeID).inserted { envelopeID = EnvelopeID.random(in: id) }
-                envelope.id = envelopeID
-                envelope.bodyCheck = pending.body.check
+            for (index, envelope) in envelopes.enumerated() {
+                let envelopeID = envelope.id!
                 let path = directory + "/" + envelopeID.description
                 let fd: Int32
                 if index == 0, let reusable = pending.message.reusableEnvelope {
@@ -294,7 +333,6 @@ extension FSQueue {
                 }
                 files.append((fd, envelopeID.description))
                 try fileSystem.writeAll(fd, EnvelopeFileFormat.encode(envelope, id: envelopeID), path: path)
-                envelopes.append(envelope)
             }
             try fileSystem.rename(directory, messageDirectory(id))
             let published = messageDirectory(id)

@@ -143,6 +143,24 @@ struct FSQueueJournalTests {
         #expect(dir.names(in: "queue") == [small.id.description])
     }
 
+    @Test func aMessageWhoseFilesFailedIsNotBroughtBack() async throws {
+        let dir = TemporaryQueueDirectory()
+        let disk = FillableDisk()
+        let queue = FSQueue(directory: dir.path, fileSystem: disk.fileSystem)
+        _ = try await queue.loadAll()
+        let message = try await queue.beginMessage()
+        try await queue.append(message, Array("Subject: refused\r\n\r\nbody\r\n".utf8))
+        disk.full = true  // the files fail while the journal's record is synced beside them
+        await #expect(throws: QueueError.self) { try await queue.commit(message, envelopes: [sampleEnvelope()]) }
+        disk.full = false
+        let journal = try Data(contentsOf: URL(fileURLWithPath: dir.path + "/" + CommitJournal.fileName))
+        #expect(journal.range(of: Data("Subject: refused".utf8)) != nil, "the record was written")
+
+        let scan = try await FSQueue(directory: dir.path).loadAll()
+        #expect(scan.restoredFromJournal == 0)
+        #expect(dir.names(in: "queue").isEmpty)
+    }
+
     @Test func withoutTheJournalNothingIsReplayed() async throws {
         let dir = TemporaryQueueDirectory()
         let queue = FSQueue(directory: dir.path, journalCapacity: 0)
