@@ -73,6 +73,36 @@ struct ReceiveTests {
         #expect(daemon.waitForLog("smtp disconnected reason=quit"))
     }
 
+    /// The banner goes out while the reverse lookup runs; the name still reaches the log line and the Received
+    /// header, since no command is answered before the lookup ends.
+    @Test func theClientsReverseNameReachesTheLogAndTheReceivedHeader() throws {
+        let port = TernDaemon.freePort()
+        let daemon = try TernDaemon(configuration: Self.configuration.replacingOccurrences(of: "@PORT@", with: "\(port)"),
+            extraArguments: ["-P", "mda"], reverseDNS: true, waitForPorts: [port])
+        defer { daemon.finish() }
+        // Python's own lookup, forward-confirmed as OpenSMTPD and Tern do.
+        let lookup = try ProcessRunner.python("""
+            import socket
+            try:
+                name = socket.gethostbyaddr("127.0.0.1")[0]
+                print(name if "127.0.0.1" in socket.gethostbyname_ex(name)[2] else "<unknown>")
+            except OSError:
+                print("<unknown>")
+            """)
+        let name = lookup.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        // 127.0.0.1 has a name in /etc/hosts on every Debian machine; without one this test would prove nothing.
+        try #require(!name.isEmpty && name != "<unknown>", "no forward-confirmed name for 127.0.0.1 in /etc/hosts")
+        let result = try ProcessRunner.python(Self.smtplibScript, ["\(port)", "joe@example.test"])
+        #expect(result.status == 0, "\(result.error)")
+        let reply = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
+        let text = (reply?["data"] as? [Any])?.last as? String ?? ""
+        let messageID = text.split(separator: " ").dropFirst().first.map(String.init) ?? ""
+        let body = QueueInspection(queueDirectory: daemon.queueDirectory).body(messageID)
+        #expect(body.hasPrefix("Received: from client.example (\(name) [127.0.0.1])"), "\(body.prefix(120))")
+        #expect(daemon.waitForLog("smtp message msgid=\(messageID) "))
+        #expect(daemon.log.contains(" smtp connected address=127.0.0.1 host=\(name)\n"))
+    }
+
     @Test func unknownDomainIsRefusedAndLoggedAsOpenSMTPDDoes() throws {
         let (daemon, port) = try Self.start()
         defer { daemon.finish() }

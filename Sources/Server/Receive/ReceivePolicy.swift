@@ -46,16 +46,27 @@ public struct ReceivePolicy: SessionPolicy {
             $0.activeSessions += 1
         }
         TernMetrics.sessionAdmitted()
-        var reverseName: String?
-        if client.isLocalEnqueue {
-            reverseName = configuration.localHost.serverName
-        } else if services.limits.reverseDNS {
-            reverseName = await ReverseDNS.lookup(client.address)
+        let serverName = hostnamesTableName(for: client, configuration: configuration)
+        if !client.isLocalEnqueue && services.limits.reverseDNS {
+            // The banner goes out now and the lookup runs while it travels (`identifyClient`); OpenSMTPD
+            // greets only once the lookup is done. No command is answered before the name is known.
+            return .acceptThenIdentify(serverName: serverName)
         }
+        let reverseName = client.isLocalEnqueue ? configuration.localHost.serverName : nil
+        logConnected(client, reverseName: reverseName)
+        return .accept(serverName: serverName, reverseName: reverseName)
+    }
+
+    /// The client's forward-confirmed reverse DNS name, looked up while the banner travels.
+    public func identifyClient(session: SMTPSessionInfo) async -> String? {
+        let reverseName = await ReverseDNS.lookup(session.client.address)
+        logConnected(session.client, reverseName: reverseName)
+        return reverseName
+    }
+
+    private func logConnected(_ client: SMTPClientInfo, reverseName: String?) {
         let hostText = reverseName ?? "<unknown>"
         logger.info("\(client.sessionIDText) smtp connected address=\(client.address) host=\(hostText)")
-        return .accept(serverName: hostnamesTableName(for: client, configuration: configuration),
-            reverseName: reverseName)
     }
 
     /// `hostnames <T>`: the name to present for the local address the client reached.

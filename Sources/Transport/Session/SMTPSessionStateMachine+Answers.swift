@@ -14,10 +14,16 @@ extension SMTPSessionStateMachine {
                 if let name { session.serverName = name }
                 if let reverseName { session.client.reverseName = reverseName }
                 send(Replies.banner(serverName: session.serverName, product: configuration.product))
+            case .acceptThenIdentify(let name):
+                if let name { session.serverName = name }
+                send(Replies.banner(serverName: session.serverName, product: configuration.product))
+                ask(.identifyClient, pending: .identifyClient)
             case .reject(let reply):
                 send(reply)
                 close()
             }
+        case (.identifyClient, .identifyClient(let reverseName)):
+            if let reverseName { session.client.reverseName = reverseName }
         case (.authenticate(let username), .authenticate(let result)):
             switch result {
             case .success:

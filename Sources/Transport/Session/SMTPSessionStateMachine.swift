@@ -64,6 +64,7 @@ public struct SMTPSessionStateMachine: Sendable {
 
     enum Pending: Sendable {
         case connect
+        case identifyClient
         case authenticate(username: String)
         case mailFrom(MailPath, MailParameters)
         case rcptTo(SMTPRecipient)

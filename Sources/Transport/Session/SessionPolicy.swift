@@ -8,6 +8,8 @@
 /// committed (RSET, an error, a disconnect).
 public protocol SessionPolicy: Sendable {
     func connect(session: SMTPSessionInfo) async -> ConnectDecision
+    /// After ``ConnectDecision/acceptThenIdentify(serverName:)``: the client's reverse DNS name, if any.
+    func identifyClient(session: SMTPSessionInfo) async -> String?
     func authenticate(session: SMTPSessionInfo, credentials: SASLCredentials) async -> AuthenticationResult
     func mailFrom(session: SMTPSessionInfo, sender: MailPath, parameters: MailParameters) async -> MailFromDecision
     func rcptTo(session: SMTPSessionInfo, transaction: SMTPTransactionInfo, recipient: Mailbox,
@@ -25,6 +27,8 @@ public protocol SessionPolicy: Sendable {
 extension SessionPolicy {
     public func record(_ event: SMTPSessionEvent, session: SMTPSessionInfo) async {}
 
+    public func identifyClient(session: SMTPSessionInfo) async -> String? { nil }
+
     /// Answers any request by calling the matching method.
     /// - Parameters:
     ///   - request: what the state machine asked.
@@ -37,6 +41,8 @@ extension SessionPolicy {
         switch request {
         case .connect:
             return .connect(await connect(session: session))
+        case .identifyClient:
+            return .identifyClient(reverseName: await identifyClient(session: session))
         case .authenticate(let credentials):
             return .authenticate(await authenticate(session: session, credentials: credentials))
         case .mailFrom(let sender, let parameters):

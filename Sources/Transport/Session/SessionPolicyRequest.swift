@@ -4,6 +4,8 @@
 public enum SessionPolicyRequest: Hashable, Sendable {
     /// A client connected: accept it (and perhaps rename the server, as the `hostnames` table does) or refuse.
     case connect
+    /// The banner is out: look up who the client is (its reverse DNS name) before any command is answered.
+    case identifyClient
     /// Check credentials against the listener's table (off the event loop: crypt is slow).
     case authenticate(SASLCredentials)
     /// Open a transaction: check the sender (`senders` table) and create the message in the queue.
@@ -19,6 +21,8 @@ public enum SessionPolicyRequest: Hashable, Sendable {
 /// The server's answer to a ``SessionPolicyRequest``; it must match the question.
 public enum SessionPolicyAnswer: Hashable, Sendable {
     case connect(ConnectDecision)
+    /// The client's forward-confirmed reverse DNS name (nil: none).
+    case identifyClient(reverseName: String?)
     case authenticate(AuthenticationResult)
     case mailFrom(MailFromDecision)
     case rcptTo(RecipientDecision)
@@ -30,6 +34,9 @@ public enum ConnectDecision: Hashable, Sendable {
     /// Send the banner; `serverName` replaces the configured name (the `hostnames` table), and `reverseName` is
     /// the client's forward-confirmed reverse DNS name, which the policy looked up (nil: none).
     case accept(serverName: String? = nil, reverseName: String? = nil)
+    /// Send the banner at once, then ask ``SessionPolicyRequest/identifyClient`` and answer no command until it
+    /// is answered: the reverse lookup runs while the banner travels and the client writes its first command.
+    case acceptThenIdentify(serverName: String? = nil)
     /// Send this reply and close.
     case reject(SMTPReply)
 }

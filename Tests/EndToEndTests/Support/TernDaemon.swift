@@ -32,11 +32,16 @@ final class TernDaemon {
 
     /// Extra environment for smtpd (`TERN_DNS_SERVER` for the relay tests' DNS).
     private let environment: [String: String]
+    /// Whether smtpd looks up its clients' reverse names (off unless a test asks: a lookup through the machine's
+    /// resolver can stall; 127.0.0.1's name comes from /etc/hosts).
+    private let reverseDNS: Bool
 
     init(configuration: String, files: [String: String] = [:], extraArguments: [String] = [],
-        mailOwner: String? = nil, environment: [String: String] = [:], waitForPorts: [Int]) throws
+        mailOwner: String? = nil, environment: [String: String] = [:], reverseDNS: Bool = false,
+        waitForPorts: [Int]) throws
     {
         self.environment = environment
+        self.reverseDNS = reverseDNS
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("tern-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         chmod(folder.path, 0o755)
@@ -63,8 +68,8 @@ final class TernDaemon {
         process = Process()
         process.executableURL = URL(fileURLWithPath: TernBinaries.smtpd)
         process.arguments = ["-d", "-f", configPath, "--queue-dir", queueDirectory, "--socket", socketPath,
-            "--control-socket", controlSocketPath, "--no-reverse-dns"] + (getuid() == 0 ? ["--user", "root"] : [])
-            + extraArguments
+            "--control-socket", controlSocketPath] + (reverseDNS ? [] : ["--no-reverse-dns"])
+            + (getuid() == 0 ? ["--user", "root"] : []) + extraArguments
         let log = try FileHandle(forWritingTo: logURL)
         log.seekToEndOfFile()
         process.standardOutput = log

@@ -10,6 +10,31 @@ struct SessionBasicsTests {
         #expect(harness.answer(.connect(.accept())).map(\.description) == ["220 mx.example.org ESMTP Tern"])
     }
 
+    @Test func theBannerGoesOutWhileTheClientIsIdentifiedAndNoCommandIsAnsweredBeforeThat() {
+        var harness = SessionHarness(client: .init(address: "192.0.2.1"), start: false)
+        harness.autoAnswer = false
+        #expect(harness.machine.start() == [.ask(.connect)])
+        #expect(harness.answer(.connect(.acceptThenIdentify(serverName: "smtp.example.com"))).map(\.description)
+            == ["220 smtp.example.com ESMTP Tern"])
+        #expect(harness.questions.last == .identifyClient)
+        #expect(harness.machine.isWaitingForPolicy)
+        // A client that does not wait: its command is kept until the name is known.
+        #expect(harness.send("HELO c.example\r\n").isEmpty)
+        #expect(harness.answer(.identifyClient(reverseName: "client.example.net")).map(\.description)
+            == ["250 smtp.example.com Hello c.example [192.0.2.1], pleased to meet you"])
+        #expect(harness.machine.session.client.reverseName == "client.example.net")
+    }
+
+    @Test func aClientWithoutAReverseNameStaysWithout() {
+        var policy = FakePolicy()
+        policy.connect = .acceptThenIdentify()
+        policy.identifiedName = nil
+        var harness = SessionHarness(client: .init(address: "192.0.2.1"), policy: policy)
+        #expect(harness.questions == [.connect, .identifyClient])
+        #expect(harness.say("HELO c.example\r\n") == ["250 mx.example.org Hello c.example [192.0.2.1], pleased to meet you"])
+        #expect(harness.machine.session.client.reverseName == nil)
+    }
+
     @Test func theHostnamesTableCanRenameTheServer() {
         var policy = FakePolicy()
         policy.connect = .accept(serverName: "smtp.example.com")

@@ -3,6 +3,8 @@
 /// The policy answers a test session gets: accept everything except a few recognisable addresses.
 struct FakePolicy {
     var connect = ConnectDecision.accept()
+    /// The answer to `identifyClient` (asked after `acceptThenIdentify`).
+    var identifiedName: String? = "looked-up.example.net"
     /// user → password.
     var users: [String: String] = ["bob": "secret"]
     var authenticationOutcome: AuthenticationResult?
@@ -17,6 +19,8 @@ struct FakePolicy {
         switch request {
         case .connect:
             return .connect(connect)
+        case .identifyClient:
+            return .identifyClient(reverseName: identifiedName)
         case .authenticate(let credentials):
             if let authenticationOutcome { return .authenticate(authenticationOutcome) }
             let ok = users[credentials.username].map { Array($0.utf8) == credentials.password } ?? false
