@@ -100,7 +100,14 @@ private struct Driver {
         let roll = generator.pick(16)
         switch request {
         case .connect:
-            return .connect(roll == 0 ? .reject(SMTPReply(554, nil, "no")) : .accept(serverName: roll == 1 ? "alt" : nil))
+            switch roll {
+            case 0: return .connect(.reject(SMTPReply(554, nil, "no")))
+            case 1: return .connect(.accept(serverName: "alt"))
+            case 2...8: return .connect(.acceptThenIdentify(serverName: roll == 2 ? "alt" : nil))
+            default: return .connect(.accept())
+            }
+        case .identifyClient:
+            return .identifyClient(reverseName: roll < 8 ? "client.example" : nil)
         case .authenticate(let credentials):
             check(!credentials.description.contains("password: ") || credentials.description.hasSuffix("********)"),
                 "credentials description")

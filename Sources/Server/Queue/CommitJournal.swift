@@ -21,14 +21,14 @@ import Darwin
 /// their generation, so what an earlier generation left further on is never read as current.
 ///
 /// Only the machine stopping (power, kernel panic) needs the records: a killed process loses nothing the page
-/// cache holds. Start-up then reads the current generation (`open`) and `FSQueue.replayJournal` puts back
+/// cache holds. Start-up then reads the current generation (`open`) and `FSQueue.openJournal` puts back
 /// whatever files the stop lost.
 ///
 /// ```
 /// offset 0:    header, 4096 bytes: "TERNJRNL" | version UInt32 = 1 | generation UInt64 | check: 8 bytes
 /// offset 4096: records (JournalFrame), one after the other, until one does not read
 /// ```
-/// Not thread-safe: FSQueue uses it from its commit queue only (and at start-up, before anything else).
+/// Not thread-safe: FSQueue uses it from one commit batch at a time (and at start-up, before anything else).
 final class CommitJournal: @unchecked Sendable {
     static let fileName = "journal"
     static let headerSize = 4096
@@ -64,14 +64,14 @@ final class CommitJournal: @unchecked Sendable {
         guard queueFolder >= 0 else {
             let error = QueueError.fromErrno("open", directory)
             close(fd)
-            return try failed(error)
+            throw error
         }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
             let error = QueueError.fromErrno("fstat", path)
             close(fd)
             close(queueFolder)
-            return try failed(error)
+            throw error
         }
         let size = Int(info.st_size)
         let contents: [UInt8]
@@ -102,10 +102,6 @@ final class CommitJournal: @unchecked Sendable {
         return (journal, records)
     }
 
-    private static func failed(_ error: QueueError) throws(QueueError) -> (CommitJournal, [JournalRecord]) {
-        throw error
-    }
-
     private init(path: String, capacity: Int, fd: Int32, queueFolder: Int32, generation: UInt64, end: Int, allocated: Int) {
         self.path = path
         self.capacity = capacity
@@ -134,7 +130,6 @@ final class CommitJournal: @unchecked Sendable {
         try writeAll(bytes, at: end)
         end += bytes.count
     }
-
 
     /// Makes every appended record durable.
     func sync() throws(QueueError) {
