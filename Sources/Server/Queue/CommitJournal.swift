@@ -18,7 +18,9 @@ import Darwin
 /// The file is written in place: it grows (zero-filled, in steps, each growth fsynced) up to `capacity`, so
 /// an append's fdatasync never has to allocate blocks. When the next records do not fit, a **checkpoint**
 /// makes every queue file durable at once (`syncfs`), then starts a new generation at the front. Records name
-/// their generation, so what an earlier generation left further on is never read as current.
+/// their generation, so what an earlier generation left further on is never read as current. On a full disk
+/// the file stops growing and its size becomes the capacity: records then wait for a checkpoint instead of
+/// failing, and what never fits takes the fsync path.
 ///
 /// Only the machine stopping (power, kernel panic) needs the records: a killed process loses nothing the page
 /// cache holds. Start-up then reads the current generation (`open`) and `FSQueue.openJournal` puts back
@@ -33,12 +35,17 @@ final class CommitJournal: @unchecked Sendable {
     static let fileName = "journal"
     static let headerSize = 4096
     /// How much the file grows at a time.
-    static let growthStep = 1024 * 1024
+    static let growthStep = 256 * 1024
+    /// The smallest capacity asked for is raised to this.
+    static let minimumCapacity = headerSize + 4 * growthStep
     private static let headerMagic: [UInt8] = Array("TERNJRNL".utf8)
 
     let path: String
-    /// The largest the file gets; a checkpoint starts again at the front when records would pass it.
-    let capacity: Int
+    /// The largest the file gets; a checkpoint starts again at the front when records would pass it. Lowered to
+    /// the file's size when the disk is full.
+    private(set) var capacity: Int
+    /// The capacity asked for, which each checkpoint restores (the disk may have room again).
+    private let configuredCapacity: Int
     private let fd: Int32
     /// The folder whose file system a checkpoint syncs (the queue's).
     private let queueFolder: Int32
@@ -97,7 +104,7 @@ final class CommitJournal: @unchecked Sendable {
             generation = UInt64.random(in: 1...UInt64.max / 2)
         }
         let journal = CommitJournal(
-            path: path, capacity: max(capacity, headerSize + 2 * growthStep), fd: fd, queueFolder: queueFolder,
+            path: path, capacity: max(capacity, minimumCapacity), fd: fd, queueFolder: queueFolder,
             generation: generation, end: Int.max, allocated: size)
         return (journal, records)
     }
@@ -105,6 +112,7 @@ final class CommitJournal: @unchecked Sendable {
     private init(path: String, capacity: Int, fd: Int32, queueFolder: Int32, generation: UInt64, end: Int, allocated: Int) {
         self.path = path
         self.capacity = capacity
+        self.configuredCapacity = capacity
         self.fd = fd
         self.queueFolder = queueFolder
         self.generation = generation
@@ -119,6 +127,20 @@ final class CommitJournal: @unchecked Sendable {
 
     /// Whether `count` more bytes fit before a checkpoint is due.
     func fits(_ count: Int) -> Bool { end <= capacity && capacity - end >= count }
+
+    /// Whether `count` more bytes fit, growing the file for them when needed. A disk too full to grow it
+    /// lowers the capacity to the file's size (false, then: wait for a checkpoint or take the fsync path).
+    func reserve(_ count: Int) -> Bool {
+        guard fits(count) else { return false }
+        if end + count <= allocated { return true }
+        do throws(QueueError) {
+            try grow(to: end + count)
+            return true
+        } catch {
+            if error.isDiskFull { capacity = max(allocated, Self.headerSize) }
+            return false
+        }
+    }
 
     /// Appends encoded records (not synced: call `sync`).
     func append(_ records: [JournalRecord]) throws(QueueError) {
@@ -155,6 +177,7 @@ final class CommitJournal: @unchecked Sendable {
         try sync()
         generation = next
         end = Self.headerSize
+        capacity = configuredCapacity
         checkpointCount.withLock { $0 += 1 }
     }
 
@@ -173,10 +196,20 @@ final class CommitJournal: @unchecked Sendable {
         Array(SHA256.hash(data: bytes).prefix(8))
     }
 
-    /// Zero-fills the file up to the growth step past `size` (never past the capacity) and fsyncs it, so
-    /// that later writes there only overwrite allocated blocks.
+    /// Zero-fills the file up to the growth step past `size` (never past the capacity; just `size` when the disk
+    /// has no room for the step) and fsyncs it, so that later writes there only overwrite allocated blocks.
     private func grow(to size: Int) throws(QueueError) {
-        let target = max(size, min(capacity, (size + Self.growthStep - 1) / Self.growthStep * Self.growthStep))
+        let step = max(size, min(capacity, (size + Self.growthStep - 1) / Self.growthStep * Self.growthStep))
+        do throws(QueueError) {
+            try zeroFill(to: step)
+        } catch {
+            guard error.isDiskFull, step > size else { throw error }
+            try zeroFill(to: size)
+        }
+    }
+
+    private func zeroFill(to target: Int) throws(QueueError) {
+        guard target > allocated else { return }
         let zeros = [UInt8](repeating: 0, count: Self.growthStep)
         var offset = allocated
         while offset < target {

@@ -214,11 +214,18 @@ extension FSQueue {
             for removal in removals { removal.continuation.resume(throwing: journalFailure) }
             return
         }
+        // Without their records (no room in the journal), removals are made durable by fsyncs, as without it.
+        let journaledRemovals = plan?.removalsJournaled ?? false
         let removed = inParallel(removals.map { removal in
-            { Result { () throws(QueueError) in _ = try self.removeEnvelopeFiles(removal.id, syncing: false) } }
+            { Result { () throws(QueueError) in try self.removeEnvelopeFiles(removal.id, syncing: !journaledRemovals) } }
         })
+        var queueSyncFailure: QueueError?
+        if !journaledRemovals, removed.contains(where: { (try? $0.get()) == true }) {
+            do throws(QueueError) { try fileSystem.fsyncDirectory(queueDirectory) } catch { queueSyncFailure = error }
+        }
         for (removal, result) in zip(removals, removed) {
-            removal.continuation.resume(with: result.mapError { $0 as any Error })
+            let outcome = result.flatMap { _ in queueSyncFailure.map { .failure($0) } ?? .success(()) }
+            removal.continuation.resume(with: outcome.mapError { $0 as any Error })
         }
     }
 
@@ -234,14 +241,18 @@ extension FSQueue {
         var records: [JournalRecord] = []
         /// The batch's messages that the journal makes durable.
         var messages: Set<Int> = []
+        /// Whether the removals' records are among `records`; when not (a full disk), each removal fsyncs.
+        var removalsJournaled = false
         /// A checkpoint that failed: nothing is journaled then (messages take the round of fsyncs, the
         /// removals fail and are tried again later).
         var failure: QueueError?
     }
 
-    /// Chooses the batch's journaled messages. When its records do not fit in what is left of the generation,
-    /// the checkpoint comes first, before any of the batch's files is written: its `syncfs` must not run
-    /// while files that records of the ending generation stand for are still being written.
+    /// Chooses the batch's journaled messages and removals. When their records do not fit in what is left of
+    /// the generation, the checkpoint comes first, before any of the batch's files is written: its `syncfs`
+    /// must not run while files that records of the ending generation stand for are still being written.
+    /// The removals' records go in first (they are small, and without them a removal needs fsyncs); messages
+    /// whose records do not fit take the round of fsyncs.
     private func planJournal(
         _ journal: CommitJournal, batch: [PendingCommit], envelopes: [[QueuedEnvelope]], removals: [PendingRemoval]
     ) -> JournalPlan {
@@ -254,7 +265,7 @@ extension FSQueue {
         let removalRecords = removals.map { JournalRecord.removed($0.id) }
         let removalSize = removalRecords.reduce(0) { $0 + JournalFrame.size(of: $1) }
         if candidates.isEmpty && removalRecords.isEmpty { return JournalPlan() }
-        if !journal.fits(candidates.reduce(removalSize) { $0 + $1.size }) {
+        if !journal.reserve(candidates.reduce(removalSize) { $0 + $1.size }) {
             do throws(QueueError) {
                 try journal.checkpoint()
             } catch {
@@ -262,13 +273,17 @@ extension FSQueue {
             }
         }
         var plan = JournalPlan()
-        var used = removalSize
-        for candidate in candidates where journal.fits(used + candidate.size) {
+        var used = 0
+        if !removalRecords.isEmpty, journal.reserve(removalSize) {
+            plan.removalsJournaled = true
+            used = removalSize
+        }
+        for candidate in candidates where journal.reserve(used + candidate.size) {
             plan.records.append(candidate.record)
             plan.messages.insert(candidate.index)
             used += candidate.size
         }
-        plan.records += removalRecords
+        if plan.removalsJournaled { plan.records += removalRecords }
         return plan
     }
 
