@@ -210,12 +210,13 @@ extension FSQueue {
 
         // 6. The removals, now that their records are durable; before the next batch, whose checkpoint could
         //    otherwise end the records' generation while a removal's unlink is not on the disk yet.
-        if let journalFailure {
+        let journaledRemovals = plan?.removalsJournaled ?? false
+        if let journalFailure, journaledRemovals {
             for removal in removals { removal.continuation.resume(throwing: journalFailure) }
             return
         }
-        // Without their records (no room in the journal), removals are made durable by fsyncs, as without it.
-        let journaledRemovals = plan?.removalsJournaled ?? false
+        // Without their records (no room in the journal, or a checkpoint that failed), removals are made
+        // durable by fsyncs, as without the journal.
         let removed = inParallel(removals.map { removal in
             { Result { () throws(QueueError) in try self.removeEnvelopeFiles(removal.id, syncing: !journaledRemovals) } }
         })
@@ -243,8 +244,8 @@ extension FSQueue {
         var messages: Set<Int> = []
         /// Whether the removals' records are among `records`; when not (a full disk), each removal fsyncs.
         var removalsJournaled = false
-        /// A checkpoint that failed: nothing is journaled then (messages take the round of fsyncs, the
-        /// removals fail and are tried again later).
+        /// A checkpoint that failed: nothing is journaled then (messages take the round of fsyncs, removals
+        /// fsync too).
         var failure: QueueError?
     }
 
