@@ -134,8 +134,10 @@ extension FSQueue {
         // 1. Each message's envelopes get their ids and the body's check. With the journal, a message whose
         //    whole body is in memory (under 64 KiB, see `append`) becomes one record, and each removal one.
         let envelopes = batch.map(Self.identifiedEnvelopes)
+        // Each envelope file's bytes, encoded once for both the file and the journal record.
+        let files = envelopes.map { $0.map { JournalRecord.EnvelopeFile(id: $0.id!, bytes: EnvelopeFileFormat.encode($0, id: $0.id!)) } }
         let journal = self.journal.withLock { $0 }
-        let plan = journal.map { planJournal($0, batch: batch, envelopes: envelopes, removals: removals) }
+        let plan = journal.map { planJournal($0, batch: batch, files: files, removals: removals) }
         let journaled = plan?.messages ?? []
         var journalFailure = plan?.failure
 
@@ -143,7 +145,7 @@ extension FSQueue {
         //    of its directory, and the journal's records appended and fdatasynced. The record does not need
         //    the files: once it is durable, start-up could write them from it.
         var jobs: [@Sendable () -> BatchJob] = batch.indices.map { index in
-            { .published(self.writeAndPublish(batch[index], envelopes[index])) }
+            { .published(self.writeAndPublish(batch[index], envelopes[index], files: files[index])) }
         }
         if let journal, let plan, plan.failure == nil, !plan.records.isEmpty {
             let records = plan.records
@@ -255,11 +257,11 @@ extension FSQueue {
     /// The removals' records go in first (they are small, and without them a removal needs fsyncs); messages
     /// whose records do not fit take the round of fsyncs.
     private func planJournal(
-        _ journal: CommitJournal, batch: [PendingCommit], envelopes: [[QueuedEnvelope]], removals: [PendingRemoval]
+        _ journal: CommitJournal, batch: [PendingCommit], files: [[JournalRecord.EnvelopeFile]], removals: [PendingRemoval]
     ) -> JournalPlan {
         var candidates: [(index: Int, record: JournalRecord, size: Int)] = []
         for index in batch.indices {
-            guard let record = journalRecord(batch[index], batch[index].message.id, envelopes[index]) else { continue }
+            guard let record = journalRecord(batch[index], files: files[index]) else { continue }
             let size = JournalFrame.size(of: record)
             if size <= journal.largestRecord { candidates.append((index, record, size)) }
         }
@@ -302,11 +304,9 @@ extension FSQueue {
     }
 
     /// The journal record of a message whose whole body is still in memory (never written before the commit).
-    private func journalRecord(_ pending: PendingCommit, _ id: MessageID, _ envelopes: [QueuedEnvelope]) -> JournalRecord? {
+    private func journalRecord(_ pending: PendingCommit, files: [JournalRecord.EnvelopeFile]) -> JournalRecord? {
         guard Int64(pending.body.unwritten.count) == pending.body.check.size else { return nil }
-        return .committed(.init(
-            message: id, body: pending.body.unwritten,
-            envelopes: envelopes.map { .init(id: $0.id!, bytes: EnvelopeFileFormat.encode($0, id: $0.id!)) }))
+        return .committed(.init(message: pending.message.id, body: pending.body.unwritten, envelopes: files))
     }
 
     /// Appends records and syncs them (they fit: `planJournal` saw to that).
@@ -330,7 +330,9 @@ extension FSQueue {
     /// Writes the body's unwritten end, then the envelope files beside the body in incoming/<msgid>/, each
     /// recording the body's check, then renames the directory to queue/<msgid>; nothing is synced yet. On
     /// failure the message's directory is gone and its body descriptor closed.
-    private func writeAndPublish(_ pending: PendingCommit, _ envelopes: [QueuedEnvelope]) -> Result<PublishedMessage, QueueError> {
+    private func writeAndPublish(
+        _ pending: PendingCommit, _ envelopes: [QueuedEnvelope], files encoded: [JournalRecord.EnvelopeFile]
+    ) -> Result<PublishedMessage, QueueError> {
         let directory = pending.message.directory
         let id = pending.message.id
         var files: [(fd: Int32, name: String)] = []
@@ -338,17 +340,16 @@ extension FSQueue {
             if !pending.body.unwritten.isEmpty {
                 try fileSystem.writeAll(pending.body.fd, pending.body.unwritten, path: directory + "/message")
             }
-            for (index, envelope) in envelopes.enumerated() {
-                let envelopeID = envelope.id!
-                let path = directory + "/" + envelopeID.description
+            for (index, envelope) in encoded.enumerated() {
+                let path = directory + "/" + envelope.id.description
                 let fd: Int32
                 if index == 0, let reusable = pending.message.reusableEnvelope {
                     fd = try fileSystem.takeOver(directory + "/" + reusable, as: path)
                 } else {
                     fd = try fileSystem.createExclusive(path)
                 }
-                files.append((fd, envelopeID.description))
-                try fileSystem.writeAll(fd, EnvelopeFileFormat.encode(envelope, id: envelopeID), path: path)
+                files.append((fd, envelope.id.description))
+                try fileSystem.writeAll(fd, envelope.bytes, path: path)
             }
             try fileSystem.rename(directory, messageDirectory(id))
             let published = messageDirectory(id)

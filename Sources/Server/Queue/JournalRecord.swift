@@ -75,7 +75,7 @@ enum JournalFrame {
         appendInteger(generation, to: &frame)
         frame.append(kind)
         appendInteger(UInt32(payload.count), to: &frame)
-        frame += check(generation: generation, kind: kind, payload: payload)
+        frame += check(generation: generation, kind: kind, payload: payload[...])
         frame += payload
         return frame
     }
@@ -119,14 +119,14 @@ enum JournalFrame {
         return .committed(.init(message: message, body: Array(body), envelopes: envelopes))
     }
 
-    private static func check(generation: UInt64, kind: UInt8, payload: some Collection<UInt8>) -> [UInt8] {
+    private static func check(generation: UInt64, kind: UInt8, payload: ArraySlice<UInt8>) -> [UInt8] {
         var hasher = SHA256()
         var head: [UInt8] = []
         appendInteger(generation, to: &head)
         head.append(kind)
         appendInteger(UInt32(payload.count), to: &head)
         hasher.update(data: head)
-        hasher.update(data: Array(payload))
+        hasher.update(data: payload)
         return Array(hasher.finalize().prefix(8))
     }
 
