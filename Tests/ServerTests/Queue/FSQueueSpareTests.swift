@@ -22,6 +22,8 @@ struct FSQueueSpareTests {
         _ = try await queue.beginMessage()
         let refilled = try await namesWhenCount(15, in: "incoming", of: dir)  // seven taken, eight spares
         #expect(refilled.contains(message.id.description))
+        // The maker counts a spare just after its directory appears.
+        #expect(await eventually(10) { queue.spareCounts.made == 15 })
         #expect(queue.spareCounts.made == 15)
 
         try await queue.append(message, Array("Subject: hi\r\n\r\nhello\r\n".utf8))
