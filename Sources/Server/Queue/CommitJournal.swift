@@ -49,9 +49,9 @@ final class CommitJournal: @unchecked Sendable {
     private let fd: Int32
     /// The folder whose file system a checkpoint syncs (the queue's).
     private let queueFolder: Int32
-    private(set) var generation: UInt64
+    private var generation: UInt64
     /// Where the next record goes.
-    private(set) var end: Int
+    private var end: Int
     /// How much of the file is allocated (written with zeros at least once, and fsynced).
     private var allocated: Int
     /// Checkpoints so far, for statistics and tests (read from other threads, hence the lock).
