@@ -11,6 +11,8 @@ struct FSQueueSpareTests {
         #expect(dir.names(in: "incoming").isEmpty)
         _ = try await queue.loadAll()
         let ready = try await namesWhenCount(8, in: "incoming", of: dir)
+        // The maker counts a spare (and decides whether to go on) just after its directory appears.
+        #expect(await eventually(10) { queue.spareCounts.made == 8 })
         let message = try await queue.beginMessage()
         #expect(ready.contains(message.id.description))
         // Two of eight left: a quarter, so no new spare is made yet (recycling would fill the gap).
