@@ -16,7 +16,12 @@ import Darwin
 ///
 /// Most spares are **recycled**: when the last envelope of a message whose directory holds just its body and
 /// that envelope is removed, the directory is renamed from queue/ into incoming/ under a fresh id, its body
-/// truncated, and the envelope file kept (emptied) for the next commit to rename into its first envelope.
+/// file opened for the next message, and its envelope file kept for the next commit to rename into its first
+/// envelope. Neither is truncated: the next message writes over them from their start and the commit trims
+/// them to the new content. On ext4 a file truncated to nothing has its blocks allocated and written out when
+/// it is closed (`auto_da_alloc`, meant for programs that rewrite files without fsync), which put a write of
+/// every body and envelope on the commit's path; written over instead, a queue file delivered and recycled
+/// within the kernel's writeback delay may never reach the disk at all (the journal is what makes it durable).
 /// A delivered message then costs no inode frees and the next one no inode allocations, only renames. On
 /// ext4 without a journal that matters beyond the calls themselves: each new inode is searched for past every
 /// inode freed in the last minute or more (`recently_deleted` in ext4's ialloc.c), so a queue that frees
@@ -121,9 +126,8 @@ extension FSQueue {
         let spare = incomingDirectory + "/" + spareID.description
         guard (try? fileSystem.rename(source, spare)) != nil else { return false }
         // The message has left queue/; from here a failure only loses the spare.
-        let fd = open(spare + "/message", O_WRONLY | O_TRUNC | O_CLOEXEC)
-        guard fd >= 0, truncate(spare + "/" + id.description, 0) == 0 else {
-            if fd >= 0 { close(fd) }
+        let fd = open(spare + "/message", O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else {
             fileSystem.removeTree(spare)
             return true
         }

@@ -313,8 +313,9 @@ public final class IncomingMessage: Sendable {
         var check = BodyCheckAccumulator()
     }
 
-    /// An empty file in `directory`, left by the delivered message this spare was made from, that the commit
-    /// renames into the first envelope instead of creating a file.
+    /// A file in `directory`, left by the delivered message this spare was made from, that the commit renames
+    /// into the first envelope instead of creating a file. Set only for a recycled spare, whose body file
+    /// (and this one) still hold that message's bytes until the commit writes over and trims them.
     let reusableEnvelope: String?
 
     init(id: MessageID, directory: String, fd: Int32, reusableEnvelope: String? = nil) {
