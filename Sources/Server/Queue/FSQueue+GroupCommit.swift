@@ -143,13 +143,16 @@ extension FSQueue {
 
         // 2. At once: each message's files written beside its body (not synced) and published with one rename
         //    of its directory, and the journal's records appended and fdatasynced. The record does not need
-        //    the files: once it is durable, start-up could write them from it.
-        var jobs: [@Sendable () -> BatchJob] = batch.indices.map { index in
-            { .published(self.writeAndPublish(batch[index], envelopes[index], files: files[index])) }
-        }
+        //    the files: once it is durable, start-up could write them from it. The sync goes first, so that it
+        //    runs on this thread (`inParallel`'s first lane): it is the longest job, and the thread that waits
+        //    for it then needs no waking before the continuations resume.
+        var jobs: [@Sendable () -> BatchJob] = []
         if let journal, let plan, plan.failure == nil, !plan.records.isEmpty {
             let records = plan.records
             jobs.append { .synced(self.appendDurably(records, to: journal)) }
+        }
+        jobs += batch.indices.map { index in
+            { .published(self.writeAndPublish(batch[index], envelopes[index], files: files[index])) }
         }
         let done = inParallel(jobs)
         let written: [Result<PublishedMessage, QueueError>] = done.compactMap {
