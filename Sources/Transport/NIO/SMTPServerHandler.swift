@@ -37,6 +37,9 @@ public final class SMTPServerHandler: ChannelDuplexHandler {
     private var idleTimer: Scheduled<Void>?
     /// The last policy call of this connection; the next one waits for it.
     private var policyTail: Task<Void, Never>?
+    /// Policy calls made while one batch of actions is carried out, started together as one task when the
+    /// batch ends; nil outside a batch.
+    private var batchedCalls: [@Sendable () async -> Void]?
     /// `read()` was asked for while the machine waited for the policy.
     private var readHeldBack = false
     /// A `proxy-v2` listener: the session starts only once ``ProxyProtocolHandler`` named the client.
@@ -164,8 +167,17 @@ public final class SMTPServerHandler: ChannelDuplexHandler {
 
     // MARK: Actions
 
-    /// Carries out one batch of actions in order, then flushes once.
+    /// Carries out one batch of actions in order, then flushes once. The batch's policy calls run in one task
+    /// (a message's last body bytes and its commit, say): each task costs a turn of the event loop.
     private func perform(_ actions: [SMTPSessionAction], context: ChannelHandlerContext) {
+        let outermost = batchedCalls == nil
+        if outermost { batchedCalls = [] }
+        defer {
+            if outermost, let calls = batchedCalls {
+                batchedCalls = nil
+                if !calls.isEmpty { chain(calls) }
+            }
+        }
         var wrote = false
         for action in actions {
             switch action {
@@ -219,10 +231,18 @@ public final class SMTPServerHandler: ChannelDuplexHandler {
     }
 
     private func chain(_ work: @escaping @Sendable () async -> Void) {
+        if batchedCalls != nil {
+            batchedCalls?.append(work)
+        } else {
+            chain([work])
+        }
+    }
+
+    private func chain(_ calls: [@Sendable () async -> Void]) {
         let previous = policyTail
         policyTail = Task(executorPreference: executor) {
             await previous?.value
-            await work()
+            for call in calls { await call() }
         }
     }
 
