@@ -32,8 +32,8 @@ public enum Daemon {
             throw StartError(description: error.description, isConfigurationDiagnostic: true)
         }
         // A few message directories made ahead of MAIL FROM: enough for a burst of sessions while the
-        // background thread makes more.
-        let queue = FSQueue(directory: options.queueDirectory, spareMessages: FSQueue.daemonSpareMessages)
+        // background thread makes more. The queue is this daemon's alone while it runs.
+        let queue = FSQueue(directory: options.queueDirectory, spareMessages: FSQueue.daemonSpareMessages, exclusive: true)
         let scan: QueueScan
         do {
             try makeDirectory(parentOf: options.socketPath)

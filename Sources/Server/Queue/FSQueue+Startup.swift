@@ -44,6 +44,10 @@ extension FSQueue {
 
     private func scanBlocking() throws(QueueError) -> QueueScan {
         try fileSystem.ensureDirectory(directory)
+        if exclusive, lock.withLock({ $0 == nil }) {
+            let held = try QueueLock.acquire(directory: directory)
+            lock.withLock { $0 = held }
+        }
         for path in [incomingDirectory, queueDirectory, corruptDirectory] { try fileSystem.ensureDirectory(path) }
         fileSystem.spreadSubdirectories(incomingDirectory)
         var scan = QueueScan()

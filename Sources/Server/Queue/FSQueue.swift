@@ -55,6 +55,11 @@ public final class FSQueue: Sendable {
     let journalCapacity: Int
     /// The commit journal (CommitJournal.swift), opened by `loadAll`; nil before, or when turned off.
     let journal = Locked<CommitJournal?>(nil)
+    /// Whether `loadAll` takes the queue's lock (QueueLock.swift): the daemon's queue does; tools and tests that
+    /// open a queue beside a running instance do not.
+    let exclusive: Bool
+    /// The lock, held from `loadAll` for as long as this instance lives.
+    let lock = Locked<QueueLock?>(nil)
     /// incoming/ directories made ahead of MAIL FROM (FSQueue+Spares.swift), and the thread that makes them.
     let spares: Locked<SpareMessages>
     let spareQueue = DispatchQueue(label: "tern.queue.spares")
@@ -68,24 +73,26 @@ public final class FSQueue: Sendable {
 
     /// `spareMessages`: how many message directories to keep made ahead of MAIL FROM (the daemon keeps a
     /// few; 0 leaves incoming/ empty between messages). `journalCapacity`: the commit journal's largest size
-    /// (0: no journal, every commit fsyncs its files).
+    /// (0: no journal, every commit fsyncs its files). `exclusive`: `loadAll` fails with `QueueError.inUse`
+    /// while another process holds the queue (the daemon's queue).
     public convenience init(
         directory: String = FSQueue.defaultDirectory, spareMessages: Int = 0,
-        journalCapacity: Int = FSQueue.defaultJournalCapacity
+        journalCapacity: Int = FSQueue.defaultJournalCapacity, exclusive: Bool = false
     ) {
         self.init(
             directory: directory, fileSystem: QueueFileSystem(), spareMessages: spareMessages,
-            journalCapacity: journalCapacity)
+            journalCapacity: journalCapacity, exclusive: exclusive)
     }
 
     /// `fileSystem` lets tests inject write failures (ENOSPC).
     init(
         directory: String, fileSystem: QueueFileSystem, spareMessages: Int = 0,
-        journalCapacity: Int = FSQueue.defaultJournalCapacity
+        journalCapacity: Int = FSQueue.defaultJournalCapacity, exclusive: Bool = false
     ) {
         self.directory = directory
         self.fileSystem = fileSystem
         self.journalCapacity = journalCapacity
+        self.exclusive = exclusive
         spares = Locked(SpareMessages(target: spareMessages))
         queueDirectorySync = SharedDirectorySync(
             path: directory + "/queue", fileSystem: fileSystem, label: "tern.queue.removal-sync")

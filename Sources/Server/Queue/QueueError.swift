@@ -19,6 +19,8 @@ public enum QueueError: Error, Sendable, Equatable, CustomStringConvertible {
     case messageClosed(MessageID)
     /// A commit needs at least one envelope: a message nobody gets would never leave the queue.
     case noEnvelopes
+    /// Another process holds the queue's lock (QueueLock.swift); `holder` is the pid it wrote, if any.
+    case inUse(directory: String, holder: Int32?)
 
     /// True when the SMTP reply must be 452 4.3.1 (insufficient system storage).
     public var isDiskFull: Bool {
@@ -39,6 +41,9 @@ public enum QueueError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notFound(let what): "queue: \(what) not found"
         case .messageClosed(let id): "queue: message \(id) already committed or aborted"
         case .noEnvelopes: "queue: a message needs at least one envelope"
+        case .inUse(let directory, let holder):
+            "queue: \(directory) is in use by another smtpd" + (holder.map { " (pid \($0))" } ?? "")
+                + "; one queue serves one daemon at a time"
         }
     }
 }
