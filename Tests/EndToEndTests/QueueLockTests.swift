@@ -13,8 +13,14 @@ struct QueueLockEndToEndTests {
         let (daemon, port) = try TernDaemon.maildirServer()
         defer { daemon.finish() }
         let holder = daemon.process.processIdentifier
+        // Another configuration (another port) on the same queue, the mistake this guards against: without the
+        // lock this daemon would start, and its start-up alone would clear the first one's incoming/.
+        let secondConfig = daemon.folder.appendingPathComponent("second.conf").path
+        let configuration = try String(contentsOf: daemon.folder.appendingPathComponent("smtpd.conf"), encoding: .utf8)
+        try configuration.replacingOccurrences(of: "port \(port)", with: "port \(TernDaemon.freePort())")
+            .write(toFile: secondConfig, atomically: true, encoding: .utf8)
         let second = try ProcessRunner.run(TernBinaries.smtpd, [
-            "-d", "-f", daemon.folder.appendingPathComponent("smtpd.conf").path, "--queue-dir", daemon.queueDirectory,
+            "-d", "-f", secondConfig, "--queue-dir", daemon.queueDirectory,
             "--socket", daemon.folder.appendingPathComponent("second.sock").path,
             "--control-socket", daemon.folder.appendingPathComponent("second-control.sock").path,
             "--no-reverse-dns",

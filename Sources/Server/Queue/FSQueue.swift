@@ -17,6 +17,8 @@ import Darwin
 /// <directory>/corrupt/<msgid>/...           unreadable envelopes, with a hard link to their body
 /// <directory>/corrupt/<msgid>-torn/         a body that does not match its envelopes after a machine restart
 /// <directory>/boot-id                       the boot id under which the queue was last opened
+/// <directory>/journal                       the commit journal
+/// <directory>/lock                          flocked by the daemon's queue (`exclusive`), with its pid
 /// ```
 ///
 /// A message enters queue/ by one rename of its whole directory, once its body and envelope files are

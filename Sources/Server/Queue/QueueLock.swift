@@ -9,8 +9,8 @@ import Darwin
 /// Two daemons on one queue would both deliver every message, and the second one's start-up would clear
 /// incoming/ under the first one's sessions and checkpoint its commit journal, ending the generation whose
 /// records the first one still counts on. The kernel drops the lock with the holder's descriptor, kill -9
-/// included, so a stale lock file never needs removing; `O_CLOEXEC` keeps it out of the programs the daemon
-/// starts (its delivery supervisor and workers among them), which would otherwise hold it past the daemon.
+/// included, so a stale lock file never needs removing; `O_CLOEXEC` keeps the descriptor out of any program
+/// the daemon starts, which could otherwise hold the lock past the daemon.
 final class QueueLock: Sendable {
     private let descriptor: Int32
 
