@@ -10,10 +10,35 @@ import Darwin
 struct PendingCommits {
     var waiting: [PendingCommit] = []
     var removals: [PendingRemoval] = []
+    /// When the oldest waiting removal came; nil when none waits.
+    var removalsSince: DispatchTime?
+    /// Whether a timer will look at the waiting removals: one at a time, so that removals a commit takes along
+    /// (at a steady load, nearly all) do not each leave a timer behind to wake the commit thread for nothing.
+    var removalTimerSet = false
+    /// How many removal timers were set, for tests.
+    var removalTimersSet = 0
     var batchRunning = false
     /// Batches and messages committed so far: their ratio shows how well group commit batches.
     var batches = 0
     var messages = 0
+
+    /// When a timer over the waiting removals should fire, if there are some and no timer is set yet (the
+    /// caller then sets it).
+    mutating func claimRemovalTimer() -> DispatchTime? {
+        guard !removalTimerSet, let since = removalsSince else { return nil }
+        removalTimerSet = true
+        removalTimersSet += 1
+        return since + FSQueue.removalDelay
+    }
+
+    /// Takes the waiting removals out.
+    mutating func takeRemovals() -> [PendingRemoval] {
+        defer {
+            removals = []
+            removalsSince = nil
+        }
+        return removals
+    }
 }
 
 struct PendingCommit: Sendable {
@@ -76,28 +101,44 @@ extension FSQueue {
     /// alone sync the journal. A commit then never waits behind a batch that only removes.
     func removeThroughJournal(_ id: EnvelopeID) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let first = pendingCommits.withLock { state in
+            let timer = pendingCommits.withLock { state in
+                if state.removals.isEmpty { state.removalsSince = .now() }
                 state.removals.append(PendingRemoval(id: id, continuation: continuation))
-                return state.removals.count == 1
+                return state.claimRemovalTimer()
             }
-            if first { flushRemovalsLater() }
+            if let timer { setRemovalTimer(timer) }
         }
     }
 
     /// How long a removal waits for a commit to share the journal's sync with.
     static let removalDelay = 0.01
 
-    /// Arranges a batch for the removals waiting now, in case no commit takes them along first.
-    private func flushRemovalsLater() {
-        commitQueue.asyncAfter(deadline: .now() + Self.removalDelay) {
-            let start = self.pendingCommits.withLock { state in
-                guard !state.batchRunning, !state.removals.isEmpty else { return false }
+    /// At `deadline`, a batch for the removals that have waited `removalDelay` by then, in case no commit took
+    /// them along; removals that came later get the timer again, for their own deadline.
+    private func setRemovalTimer(_ deadline: DispatchTime) {
+        commitQueue.asyncAfter(deadline: deadline) {
+            enum Next { case nothing, flush, timer(DispatchTime) }
+            let next: Next = self.pendingCommits.withLock { state in
+                state.removalTimerSet = false
+                guard let since = state.removalsSince else { return .nothing }
+                if DispatchTime.now() < since + Self.removalDelay {
+                    return state.claimRemovalTimer().map { .timer($0) } ?? .nothing
+                }
+                // A running batch loop sets the timer again for the removals it leaves.
+                guard !state.batchRunning else { return .nothing }
                 state.batchRunning = true
-                return true
+                return .flush
             }
-            if start { self.runBatches(flushingRemovals: true) }
+            switch next {
+            case .nothing: break
+            case .flush: self.runBatches(flushingRemovals: true)
+            case .timer(let deadline): self.setRemovalTimer(deadline)
+            }
         }
     }
+
+    /// How many removal timers were set, and how many removals wait now (tests).
+    var removalTimers: (set: Int, waiting: Int) { pendingCommits.withLock { ($0.removalTimersSet, $0.removals.count) } }
 
     /// How many journal checkpoints ran, for statistics and tests.
     public var journalCheckpoints: Int { journal.withLock { $0?.checkpoints ?? 0 } }
@@ -107,23 +148,24 @@ extension FSQueue {
     private func runBatches(flushingRemovals: Bool = false) {
         var flushing = flushingRemovals
         while true {
-            let (batch, removals, removalsLeft) = pendingCommits.withLock { state in
+            let (batch, removals, timer) = pendingCommits.withLock { state in
                 let batch = state.waiting
-                let removals = batch.isEmpty && !flushing ? [] : state.removals
+                let removals = batch.isEmpty && !flushing ? [] : state.takeRemovals()
                 state.waiting = []
-                if !removals.isEmpty { state.removals = [] }
+                var timer: DispatchTime?
                 if batch.isEmpty && removals.isEmpty {
                     state.batchRunning = false
+                    // Removals left behind (their timer fired while this loop ran) get it again.
+                    timer = state.claimRemovalTimer()
                 } else if !batch.isEmpty {
                     state.batches += 1
                     state.messages += batch.count
                 }
-                return (batch, removals, !state.removals.isEmpty)
+                return (batch, removals, timer)
             }
             flushing = false
             if batch.isEmpty && removals.isEmpty {
-                // Removals left behind (a timer that fired while this loop ran found it busy) get a timer anew.
-                if removalsLeft { flushRemovalsLater() }
+                if let timer { setRemovalTimer(timer) }
                 return
             }
             commitBatch(batch, removals: removals)

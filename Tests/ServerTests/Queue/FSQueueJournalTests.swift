@@ -88,6 +88,36 @@ struct FSQueueJournalTests {
         #expect(dir.names(in: "queue/\(committed.id)").sorted() == ["message", waiting.id!.description].sorted())
     }
 
+    @Test func removalsThatCommitsTakeAlongLeaveOneTimerAtATime() async throws {
+        let dir = TemporaryQueueDirectory()
+        let queue = FSQueue(directory: dir.path)
+        _ = try await queue.loadAll()
+        var delivered: [EnvelopeID] = []
+        for _ in 0..<20 { delivered.append(try #require(try await commitMessage(queue).envelopes[0].id)) }
+        let timersBefore = queue.removalTimers.set
+        let clock = ContinuousClock()
+        let start = clock.now
+        for id in delivered {
+            let removal = Task { try await queue.removeEnvelope(id) }
+            while queue.removalTimers.waiting == 0 { await Task.yield() }
+            // A commit takes the waiting removal along into its batch.
+            _ = try await commitMessage(queue)
+            try await removal.value
+        }
+        let elapsed = clock.now - start
+        // One timer stands for every removal that comes while it is set. Each removal used to set its own
+        // (20 here); now at most one per removalDelay that passed, and one more.
+        let windows = Int((elapsed / .milliseconds(Int(FSQueue.removalDelay * 1000))).rounded(.up))
+        #expect(queue.removalTimers.set - timersBefore <= min(windows + 1, delivered.count - 1),
+            "\(queue.removalTimers.set - timersBefore) timers in \(elapsed)")
+        for id in delivered { #expect(!dir.exists("queue/\(id.messageID)")) }
+
+        // A removal that no commit takes along is still made durable by its timer, on its own.
+        let last = try #require(try await commitMessage(queue).envelopes[0].id)
+        try await queue.removeEnvelope(last)
+        #expect(!dir.exists("queue/\(last.messageID)"))
+    }
+
     @Test func aRecordCutShortEndsTheReplay() async throws {
         let dir = TemporaryQueueDirectory()
         let queue = FSQueue(directory: dir.path)
