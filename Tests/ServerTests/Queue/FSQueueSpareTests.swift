@@ -88,6 +88,41 @@ struct FSQueueSpareTests {
         #expect(scan.envelopes.allSatisfy { $0.bodyCheck?.size == size })
     }
 
+    @Test func reusedFilesLeftWithTheirOldTailByAMachineStopAreWrittenBackFromTheJournal() async throws {
+        let dir = TemporaryQueueDirectory()
+        let queue = FSQueue(directory: dir.path, spareMessages: 2)
+        _ = try await queue.loadAll()
+        _ = try await namesWhenCount(2, in: "incoming", of: dir)
+        let firstBody = "Subject: one\r\n\r\n" + String(repeating: "the first body is the longer one\r\n", count: 4)
+        let first = try await commitMessage(queue, body: firstBody, recipients: ["a-recipient-with-a-long-name@example.net"])
+        let firstEnvelope = try #require(first.envelopes.first?.id)
+        let firstEnvelopeBytes = Array(try #require(dir.read("queue/\(first.id)/\(firstEnvelope)")).utf8)
+        let directoryInode = dir.inode("queue/\(first.id)")
+        try await queue.removeEnvelope(firstEnvelope)
+        let made = try await queue.beginMessage()  // spares go oldest first: this one was made, not recycled
+        await queue.abort(made)
+        let secondBody = "Subject: two\r\n\r\nsecond\r\n"
+        let second = try await commitMessage(queue, body: secondBody, recipients: ["carol@example.net"])
+        #expect(dir.inode("queue/\(second.id)") == directoryInode)
+        let envelopePath = "queue/\(second.id)/\(try #require(second.envelopes.first?.id))"
+        let secondEnvelopeBytes = Array(try #require(dir.read(envelopePath)).utf8)
+        #expect(secondEnvelopeBytes.count < firstEnvelopeBytes.count)
+
+        // A machine stop after the new bytes reached the disk but not the new lengths: each reused file holds its
+        // new content followed by the rest of the old one.
+        let staleEnvelope = secondEnvelopeBytes + firstEnvelopeBytes.dropFirst(secondEnvelopeBytes.count)
+        try Data(staleEnvelope).write(to: URL(fileURLWithPath: dir.path + "/" + envelopePath))
+        let staleBody = Array(secondBody.utf8) + Array(firstBody.utf8).dropFirst(secondBody.utf8.count)
+        try Data(staleBody).write(to: URL(fileURLWithPath: dir.path + "/queue/\(second.id)/message"))
+
+        let scan = try await FSQueue(directory: dir.path).loadAll()
+        #expect(scan.restoredFromJournal == 1)
+        #expect(scan.corrupt.isEmpty)
+        #expect(scan.envelopes.map(\.rcpt) == ["carol@example.net"])
+        #expect(dir.read(envelopePath).map { Array($0.utf8) } == secondEnvelopeBytes)
+        #expect(dir.read("queue/\(second.id)/message") == secondBody)
+    }
+
     @Test func onlyTheLastOfSeveralEnvelopesRecyclesTheDirectory() async throws {
         let dir = TemporaryQueueDirectory()
         let queue = FSQueue(directory: dir.path, spareMessages: 2)
