@@ -21,7 +21,8 @@ import Darwin
 /// them to the new content. On ext4 a file truncated to nothing has its blocks allocated and written out when
 /// it is closed (`auto_da_alloc`, meant for programs that rewrite files without fsync), which put a write of
 /// every body and envelope on the commit's path; written over instead, a queue file delivered and recycled
-/// within the kernel's writeback delay may never reach the disk at all (the journal is what makes it durable).
+/// within the kernel's writeback delay may never reach the disk at all (the journal record, or for a large
+/// message the commit's fsyncs, is what makes it durable).
 /// A delivered message then costs no inode frees and the next one no inode allocations, only renames. On
 /// ext4 without a journal that matters beyond the calls themselves: each new inode is searched for past every
 /// inode freed in the last minute or more (`recently_deleted` in ext4's ialloc.c), so a queue that frees
