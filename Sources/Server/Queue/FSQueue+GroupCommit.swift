@@ -373,8 +373,7 @@ extension FSQueue {
     }
 
     /// Writes the body's unwritten end, then the envelope files beside the body in incoming/<msgid>/, each
-    /// recording the body's check, then renames the directory to queue/<msgid>; nothing is synced yet. The
-    /// files of a recycled spare, written over from their start, are trimmed to their new content. On
+    /// recording the body's check, then renames the directory to queue/<msgid>; nothing is synced yet. On
     /// failure the message's directory is gone and its body descriptor closed.
     private func writeAndPublish(
         _ pending: PendingCommit, _ envelopes: [QueuedEnvelope], files encoded: [JournalRecord.EnvelopeFile]
@@ -386,8 +385,6 @@ extension FSQueue {
             if !pending.body.unwritten.isEmpty {
                 try fileSystem.writeAll(pending.body.fd, pending.body.unwritten, path: directory + "/message")
             }
-            let recycled = pending.message.reusableEnvelope != nil
-            if recycled { try fileSystem.trim(pending.body.fd, to: pending.body.check.size, path: directory + "/message") }
             for (index, envelope) in encoded.enumerated() {
                 let path = directory + "/" + envelope.id.description
                 let fd: Int32
@@ -398,7 +395,6 @@ extension FSQueue {
                 }
                 files.append((fd, envelope.id.description))
                 try fileSystem.writeAll(fd, envelope.bytes, path: path)
-                if index == 0 && recycled { try fileSystem.trim(fd, to: Int64(envelope.bytes.count), path: path) }
             }
             try fileSystem.rename(directory, messageDirectory(id))
             let published = messageDirectory(id)

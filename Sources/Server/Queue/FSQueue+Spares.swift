@@ -16,13 +16,14 @@ import Darwin
 ///
 /// Most spares are **recycled**: when the last envelope of a message whose directory holds just its body and
 /// that envelope is removed, the directory is renamed from queue/ into incoming/ under a fresh id, its body
-/// file opened for the next message, and its envelope file kept for the next commit to rename into its first
-/// envelope. Neither is truncated: the next message writes over them from their start and the commit trims
-/// them to the new content. On ext4 a file truncated to nothing has its blocks allocated and written out when
-/// it is closed (`auto_da_alloc`, meant for programs that rewrite files without fsync), which put a write of
-/// every body and envelope on the commit's path; written over instead, a queue file delivered and recycled
-/// within the kernel's writeback delay may never reach the disk at all (the journal record, or for a large
-/// message the commit's fsyncs, is what makes it durable).
+/// truncated, and the envelope file kept (emptied) for the next commit to rename into its first envelope.
+/// Each file is emptied through a descriptor of its own that is closed at once: on ext4 (and XFS) a file
+/// truncated to nothing has its blocks allocated and written out when it is next closed (`auto_da_alloc`,
+/// meant for programs that rewrite files without fsync), and that close would otherwise be the commit's,
+/// after the next message's bytes, putting a write of every body and envelope on the commit's path although
+/// the journal already makes the message durable. Closed while still empty, the file has nothing to write,
+/// and the commit's close is an ordinary one: a queue file delivered and recycled within the kernel's
+/// writeback delay may never reach the disk at all.
 /// A delivered message then costs no inode frees and the next one no inode allocations, only renames. On
 /// ext4 without a journal that matters beyond the calls themselves: each new inode is searched for past every
 /// inode freed in the last minute or more (`recently_deleted` in ext4's ialloc.c), so a queue that frees
@@ -127,7 +128,12 @@ extension FSQueue {
         let spare = incomingDirectory + "/" + spareID.description
         guard (try? fileSystem.rename(source, spare)) != nil else { return false }
         // The message has left queue/; from here a failure only loses the spare.
-        let fd = open(spare + "/message", O_WRONLY | O_CLOEXEC)
+        let body = spare + "/message"
+        guard Self.empty(body), Self.empty(spare + "/" + id.description) else {
+            fileSystem.removeTree(spare)
+            return true
+        }
+        let fd = open(body, O_WRONLY | O_CLOEXEC)
         guard fd >= 0 else {
             fileSystem.removeTree(spare)
             return true
@@ -137,6 +143,15 @@ extension FSQueue {
             state.ready.append(message)
             state.recycled += 1
         }
+        return true
+    }
+
+    /// Truncates a file to nothing and closes it at once (see Spares above: the close is what spends ext4's
+    /// write-out of a truncated file while there is nothing to write).
+    private static func empty(_ path: String) -> Bool {
+        let fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        close(fd)
         return true
     }
 }

@@ -322,9 +322,8 @@ public final class IncomingMessage: Sendable {
         var check = BodyCheckAccumulator()
     }
 
-    /// A file in `directory`, left by the delivered message this spare was made from, that the commit renames
-    /// into the first envelope instead of creating a file. Set only for a recycled spare, whose body file
-    /// (and this one) still hold that message's bytes until the commit writes over and trims them.
+    /// An empty file in `directory`, left by the delivered message this spare was made from, that the commit
+    /// renames into the first envelope instead of creating a file.
     let reusableEnvelope: String?
 
     init(id: MessageID, directory: String, fd: Int32, reusableEnvelope: String? = nil) {

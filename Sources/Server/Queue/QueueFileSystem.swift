@@ -35,14 +35,6 @@ struct QueueFileSystem: Sendable {
         }
     }
 
-    /// Cuts a file that was written over from its start down to the `size` bytes just written, dropping what
-    /// is left of its earlier content.
-    func trim(_ fd: Int32, to size: Int64, path: String) throws(QueueError) {
-        while ftruncate(fd, off_t(size)) != 0 {
-            if errno != EINTR { throw QueueError.fromErrno("ftruncate", path) }
-        }
-    }
-
     /// Writes all of an array's bytes (`withUnsafeBytes` only rethrows untyped errors, hence the Result).
     func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(QueueError) {
         let result = bytes.withUnsafeBytes { buffer in
