@@ -10,8 +10,6 @@ import Darwin
 struct PendingCommits {
     var waiting: [PendingCommit] = []
     var removals: [PendingRemoval] = []
-    /// When the oldest waiting removal came; nil when none waits.
-    var removalsSince: DispatchTime?
     /// Whether a timer will look at the waiting removals: one at a time, so that removals a commit takes along
     /// (at a steady load, nearly all) do not each leave a timer behind to wake the commit thread for nothing.
     var removalTimerSet = false
@@ -25,18 +23,15 @@ struct PendingCommits {
     /// When a timer over the waiting removals should fire, if there are some and no timer is set yet (the
     /// caller then sets it).
     mutating func claimRemovalTimer() -> DispatchTime? {
-        guard !removalTimerSet, let since = removalsSince else { return nil }
+        guard !removalTimerSet, let oldest = removals.first else { return nil }
         removalTimerSet = true
         removalTimersSet += 1
-        return since + FSQueue.removalDelay
+        return oldest.since + FSQueue.removalDelay
     }
 
     /// Takes the waiting removals out.
     mutating func takeRemovals() -> [PendingRemoval] {
-        defer {
-            removals = []
-            removalsSince = nil
-        }
+        defer { removals = [] }
         return removals
     }
 }
@@ -53,6 +48,8 @@ struct PendingCommit: Sendable {
 struct PendingRemoval: Sendable {
     let id: EnvelopeID
     let continuation: CheckedContinuation<Void, any Error>
+    /// When it came: it waits `removalDelay` for a commit to take it along.
+    let since: DispatchTime
 }
 
 extension FSQueue {
@@ -102,8 +99,7 @@ extension FSQueue {
     func removeThroughJournal(_ id: EnvelopeID) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let timer = pendingCommits.withLock { state in
-                if state.removals.isEmpty { state.removalsSince = .now() }
-                state.removals.append(PendingRemoval(id: id, continuation: continuation))
+                state.removals.append(PendingRemoval(id: id, continuation: continuation, since: .now()))
                 return state.claimRemovalTimer()
             }
             if let timer { setRemovalTimer(timer) }
@@ -120,8 +116,8 @@ extension FSQueue {
             enum Next { case nothing, flush, timer(DispatchTime) }
             let next: Next = self.pendingCommits.withLock { state in
                 state.removalTimerSet = false
-                guard let since = state.removalsSince else { return .nothing }
-                if DispatchTime.now() < since + Self.removalDelay {
+                guard let oldest = state.removals.first else { return .nothing }
+                if DispatchTime.now() < oldest.since + Self.removalDelay {
                     return state.claimRemovalTimer().map { .timer($0) } ?? .nothing
                 }
                 // A running batch loop sets the timer again for the removals it leaves.
