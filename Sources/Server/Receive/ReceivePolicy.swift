@@ -82,6 +82,16 @@ public struct ReceivePolicy: SessionPolicy {
             logger.info("\(id) smtp failed-command command=\"\(command)\" result=\"\(Self.logText(reply))\"")
         case .badInput(let reply):
             logger.info("\(id) smtp bad-input result=\"\(Self.logText(reply))\"")
+        case .messageAccepted(let messageID):
+            guard let accepted = services.acceptedMessages.withLock({ $0.removeValue(forKey: messageID) }) else {
+                return
+            }
+            let committed = accepted.committed
+            logger.info("\(id) smtp message msgid=\(committed.id) size=\(accepted.size) nrcpt=\(accepted.recipientCount) proto=\(accepted.proto)")
+            for envelope in committed.envelopes {
+                logger.info("\(id) smtp envelope evpid=\(envelope.id!) from=<\(envelope.sender)> to=<\(envelope.dest)>")
+            }
+            await services.onCommit(committed)
         case .tlsEstablished(let tls):
             services.statistics.withLock { $0.tlsSessions += 1 }
             TernMetrics.tlsHandshake()
@@ -157,15 +167,11 @@ public struct ReceivePolicy: SessionPolicy {
         }
         do {
             let committed = try await services.queue.commit(open.message, envelopes: open.envelopes)
-            let proto = session.usedEHLO ? "ESMTP" : "SMTP"
-            logger.info("\(id) smtp message msgid=\(committed.id) size=\(size) nrcpt=\(transaction.recipients.count) proto=\(proto)")
-            for envelope in committed.envelopes {
-                let sender = envelope.sender
-                logger.info("\(id) smtp envelope evpid=\(envelope.id!) from=<\(sender)> to=<\(envelope.dest)>")
-            }
             services.statistics.withLock { $0.messagesAccepted += 1 }
             TernMetrics.messageAccepted()
-            await services.onCommit(committed)
+            let accepted = AcceptedMessage(committed: committed, size: size,
+                recipientCount: transaction.recipients.count, proto: session.usedEHLO ? "ESMTP" : "SMTP")
+            services.acceptedMessages.withLock { $0[transaction.messageID] = accepted }
             return .accepted
         } catch let error as QueueError {
             logger.error("\(id) smtp message msgid=\(transaction.messageID) error=\"\(error)\"")

@@ -7,13 +7,16 @@ public final class ReceiveServices: Sendable {
     public let queue: FSQueue
     public let limits: ReceiveLimits
     public let logger: Logger
-    /// Called once a message is durable (after its 250 is decided, before it is sent).
+    /// Called once a message is durable and its 250 was written: a client waits for neither the scheduler's
+    /// wake-up nor the log lines.
     let onCommit: @Sendable (CommittedMessage) async -> Void
     /// Envelopes waiting in the queue now (the scheduler's count), for the inflow delay.
     let queueBacklog: @Sendable () -> Int
     let throttle: AuthenticationThrottle
     let sessions = SessionRegistry()
     let transactions = Locked([String: OpenTransaction]())
+    /// Messages committed whose 250 is being sent, by message id, until the session's `messageAccepted` event.
+    let acceptedMessages = Locked([String: AcceptedMessage]())
     let statistics = Locked(ReceiveStatistics())
 
     public init(store: ConfigurationStore, queue: FSQueue, limits: ReceiveLimits = .init(), logger: Logger,
@@ -64,6 +67,15 @@ struct OpenTransaction: Sendable {
     var envelopes: [QueuedEnvelope] = []
     /// The first write error; the commit then fails with it.
     var failure: QueueError?
+}
+
+/// A committed message, from its commit until the reply accepting it is written (see ``SMTPSessionEvent``'s
+/// `messageAccepted`): what its log lines need, and the message for the scheduler.
+struct AcceptedMessage: Sendable {
+    let committed: CommittedMessage
+    let size: Int
+    let recipientCount: Int
+    let proto: String
 }
 
 /// Sessions in progress: the configuration each started with, and how many come from each address.

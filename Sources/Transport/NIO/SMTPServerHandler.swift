@@ -12,8 +12,8 @@ public import NIOSSL
 ///   executor (``EventLoopTaskExecutor``): the policy's own work is short, and what blocks (queue fsyncs, crypt,
 ///   table expansion) leaves the loop on its own threads. An answer computed on the loop is handed back at
 ///   once; one that arrives elsewhere comes back with `eventLoop.execute`.
-/// - **Back-pressure.** It is a duplex handler only to hold back `read()` while a policy question is out: what
-///   was already read waits in the machine's framer, and the socket is not read further until the answer is in.
+/// - **Back-pressure.** It is a duplex handler only to hold back `read()` while a policy question is out and
+///   input already waits in the machine's framer: the socket is not read further until the answer is in.
 /// - **STARTTLS** (STYLE.md §3): the 220 is flushed, then `NIOSSLServerHandler` is added at `.first` in the same
 ///   tick, so no clear-text byte after the 220 can be read as TLS-protected; the machine itself drops bytes
 ///   pipelined behind the command. The session resumes on NIOTLS's `handshakeCompleted`.
@@ -157,8 +157,11 @@ public final class SMTPServerHandler: ChannelDuplexHandler {
 
     // MARK: Outbound
 
+    /// While the policy answers, the socket is read on only as long as the machine holds no unprocessed
+    /// input: a client that waits for each reply keeps the socket registered for reading (holding back would
+    /// cost two `epoll_ctl` calls per question), and one that sends ahead is stopped after one more read.
     public func read(context: ChannelHandlerContext) {
-        if machine?.isWaitingForPolicy == true {
+        if let machine, machine.isWaitingForPolicy, machine.bufferedByteCount > 0 {
             readHeldBack = true
         } else {
             context.read()

@@ -6,6 +6,10 @@ public enum SMTPSessionEvent: Hashable, Sendable {
     case failedCommand(command: String, reply: SMTPReply)
     /// Input that broke the protocol (a bare LF, an overlong line): OpenSMTPD's `smtp bad-input`.
     case badInput(reply: SMTPReply)
+    /// The reply accepting this message is on its way to the client. The work the client need not wait for
+    /// (the message's log lines, handing it to delivery) is done at this event, after the reply is written,
+    /// rather than before it.
+    case messageAccepted(messageID: String)
     /// The TLS handshake finished (STARTTLS or smtps).
     case tlsEstablished(TLSInfo)
     /// The connection is gone; `reason` is `quit`, `timeout` or `disconnect`, as OpenSMTPD words it.

@@ -74,6 +74,7 @@ extension SMTPSessionStateMachine {
                 current = nil
                 session.messageCount += 1
                 send(Replies.messageAccepted(id: id))
+                output.append(.event(.messageAccepted(messageID: id)))
             case .failed(let reply):
                 abortTransaction()
                 send(reply ?? Replies.temporaryFailure)

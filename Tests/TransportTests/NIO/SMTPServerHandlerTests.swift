@@ -1,4 +1,5 @@
 import NIOCore
+import Synchronization
 import NIOEmbedded
 import Testing
 @testable import Transport
@@ -35,6 +36,56 @@ struct SMTPServerHandlerTests {
         #expect(calls.count == 5 && calls[4].hasPrefix("commit "))
         let message = String(decoding: await policy.message, as: UTF8.self)
         #expect(message.hasSuffix("Subject: hi\n\nbody\n"))
+    }
+
+    /// Back-pressure while the policy answers: reading goes on as long as nothing waits unread (a client that
+    /// waits for each reply keeps the socket registered), and stops once pipelined input is buffered.
+    @Test func readsAreHeldBackOnlyWhenInputWaitsForAnAnswer() async throws {
+        let policy = RecordingPolicy(slowRecipients: ["slow"])
+        let channel = try await NIOAsyncTestingChannel.smtpServer(policy: policy)
+        let reads = ReadCounter()
+        try await channel.pipeline.addHandler(reads, position: .first).get()
+        var reader = ReplyReader()
+        let read = { try await channel.nextOutbound() }
+        _ = try await reader.replies(1, from: read)
+        try await channel.send("EHLO c\r\nMAIL FROM:<s@example.net>\r\nRC")
+        _ = try await reader.replies(2, from: read)
+        channel.pipeline.read()
+        await channel.testingEventLoop.run()
+        #expect(reads.count == 1, "no question out: a partial line is read on")
+
+        try await channel.send("PT TO:<slow@example.org>\r\n")
+        channel.pipeline.read()
+        await channel.testingEventLoop.run()
+        #expect(reads.count == 2, "nothing buffered: the read goes through while the policy answers")
+        try await channel.send("DATA\r\n")
+        channel.pipeline.read()
+        await channel.testingEventLoop.run()
+        #expect(reads.count == 2, "DATA waits unread: no further read until the answer")
+        #expect(codes(try await reader.replies(2, from: read)) == ["250 ", "354 "])
+        #expect(reads.count == 3, "the held-back read is made once the answer is in")
+    }
+
+    /// The work after a commit that the client need not wait for (log lines, the hand-off to delivery) runs
+    /// once the 250 is flushed to the socket, not before it.
+    @Test func anAcceptedMessageIsReportedAfterItsReplyIsFlushed() async throws {
+        let order = OrderLog()
+        let policy = AcceptanceReportingPolicy(order: order)
+        let channel = try await NIOAsyncTestingChannel.smtpServer(policy: policy)
+        try await channel.pipeline.addHandler(OutboundOrderRecorder(order: order), position: .first).get()
+        var reader = ReplyReader()
+        let read = { try await channel.nextOutbound() }
+        _ = try await reader.replies(1, from: read)
+        try await channel.send("EHLO c\r\nMAIL FROM:<s@example.net>\r\nRCPT TO:<r@example.org>\r\nDATA\r\n")
+        _ = try await reader.replies(4, from: read)
+        try await channel.send("Subject: hi\r\n\r\nbody\r\n.\r\n")
+        #expect(codes(try await reader.replies(1, from: read)) == ["250 "])
+        await channel.testingEventLoop.run()
+        let entries = order.entries
+        let flushed = entries.firstIndex(of: "flush 250 2.0.0 a1b2c3d")
+        let reported = entries.firstIndex(of: "accepted a1b2c3d")
+        #expect(flushed != nil && reported != nil)
+        if let flushed, let reported { #expect(flushed < reported, "\(entries)") }
     }
 
     /// RFC 2920: one write with a whole transaction; the answers, one of them late, come back in order.
@@ -90,5 +141,70 @@ struct SMTPServerHandlerTests {
         try await channel.close()
         for _ in 0..<200 where await policy.calls.last != "abort" { try await Task.sleep(for: .milliseconds(5)) }
         #expect(await policy.calls == ["connect", "mail tls=false", "abort"])
+    }
+}
+
+/// What reached the socket and what the policy heard, in the order it happened.
+final class OrderLog: Sendable {
+    private let log = Mutex<[String]>([])
+    func append(_ entry: String) { log.withLock { $0.append(entry) } }
+    var entries: [String] { log.withLock { $0 } }
+}
+
+/// Notes each flush with the first reply line written since the previous one.
+final class OutboundOrderRecorder: ChannelOutboundHandler, Sendable {
+    typealias OutboundIn = ByteBuffer
+    let order: OrderLog
+    private let written = Mutex<String?>(nil)
+    init(order: OrderLog) { self.order = order }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        // "250 2.0.0 a1b2c3d Message accepted…" → "250 2.0.0 a1b2c3d".
+        let firstLine = String(buffer: unwrapOutboundIn(data)).prefix { $0 != "\r" }
+        let key = firstLine.split(separator: " ").prefix(3).joined(separator: " ")
+        written.withLock { if $0 == nil { $0 = key } }
+        context.write(data, promise: promise)
+    }
+
+    func flush(context: ChannelHandlerContext) {
+        if let line = written.withLock({ state -> String? in defer { state = nil }; return state }) {
+            order.append("flush \(line)")
+        }
+        context.flush()
+    }
+}
+
+/// Accepts everything and notes the `messageAccepted` event.
+struct AcceptanceReportingPolicy: SessionPolicy {
+    let order: OrderLog
+    func connect(session: SMTPSessionInfo) async -> ConnectDecision { .accept() }
+    func authenticate(session: SMTPSessionInfo, credentials: SASLCredentials) async -> AuthenticationResult { .failure }
+    func mailFrom(session: SMTPSessionInfo, sender: MailPath, parameters: MailParameters) async -> MailFromDecision {
+        .accept(messageID: "a1b2c3d")
+    }
+    func rcptTo(session: SMTPSessionInfo, transaction: SMTPTransactionInfo, recipient: Mailbox,
+        parameters: RecipientParameters) async -> RecipientDecision { .accept }
+    func openMessage(session: SMTPSessionInfo, transaction: SMTPTransactionInfo) async -> MessageOpening {
+        .opened(timestamp: FakePolicy.timestamp, uniqueToken: 1)
+    }
+    func appendMessage(_ transaction: SMTPTransactionInfo, data: [UInt8]) async {}
+    func commitMessage(session: SMTPSessionInfo, transaction: SMTPTransactionInfo, size: Int) async -> CommitResult {
+        .accepted
+    }
+    func abortTransaction(_ transaction: SMTPTransactionInfo) async {}
+    func record(_ event: SMTPSessionEvent, session: SMTPSessionInfo) async {
+        if case .messageAccepted(let id) = event { order.append("accepted \(id)") }
+    }
+}
+
+/// Counts the reads that reach the head of the pipeline.
+final class ReadCounter: ChannelOutboundHandler, Sendable {
+    typealias OutboundIn = ByteBuffer
+    private let reads = Mutex(0)
+    var count: Int { reads.withLock { $0 } }
+
+    func read(context: ChannelHandlerContext) {
+        reads.withLock { $0 += 1 }
+        context.read()
     }
 }

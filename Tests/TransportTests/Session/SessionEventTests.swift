@@ -70,6 +70,21 @@ struct SessionEventTests {
         #expect(SMTPSessionStateMachine.loggableCommand(ArraySlice(Array("RCPT TO:<a\u{1}b>".utf8))) == "RCPT TO:<a?b>")
     }
 
+    @Test func anAcceptedMessageIsReportedRightAfterItsReply() {
+        var harness = SessionHarness()
+        harness.send("EHLO client.example\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.org>\r\nDATA\r\n")
+        harness.send("Subject: one\r\n\r\nbody\r\n.\r\n")
+        let sent = harness.actions.firstIndex(of: .send(Replies.messageAccepted(id: "a1b2c3d")))
+        #expect(sent != nil)
+        #expect(sent.map { harness.actions[$0 + 1] } == .event(.messageAccepted(messageID: "a1b2c3d")))
+
+        // A refused commit is no accepted message.
+        var refused = SessionHarness(policy: FakePolicy(commitOutcome: .failed(nil)))
+        refused.send("EHLO client.example\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.org>\r\nDATA\r\n")
+        refused.send("Subject: one\r\n\r\nbody\r\n.\r\n")
+        #expect(!refused.actions.contains { if case .event(.messageAccepted) = $0 { return true } else { return false } })
+    }
+
     @Test func closeReasonsFollowOpenSMTPDsWords() {
         var quitting = connectedMachine()
         _ = quitting.receive(Array("QUIT\r\n".utf8))
