@@ -187,6 +187,50 @@ struct SupervisedDeliveryTests {
         #expect(subjects == ["spool", "spool"])
     }
 
+    @Test("requests that find the supervisor's socket full wait for room off the caller's thread, and all are answered")
+    func fullSocketWaits() async throws {
+        let dir = TemporaryMailDirectory()
+        let message = TestMessageBody("Subject: hi\n\nbody\n", in: dir)
+        let (ours, theirs) = try SeqPacketSocket.pair()
+        defer { theirs.close() }
+        // pid 1 is not this process's child: the reader's waitpid, once the socket closes, returns at once.
+        let agent = SupervisedDeliveryAgent(socket: ours, supervisor: 1, logger: Logger(label: "test"))
+        defer { agent.shutdown() }
+        // Long targets make long records: a few hundred fill the socket's buffer.
+        let request = envelope("maildir", target: dir.path + "/" + String(repeating: "m", count: 2000),
+            user: currentUserName())
+        let count = 600
+        let body = message.body
+        let deliveries = Task {
+            await withTaskGroup(of: [DeliveryOutcome].self) { group in
+                for _ in 0..<count { group.addTask { await agent.deliver([request], body: body) } }
+                return await group.reduce(into: [DeliveryOutcome]()) { $0 += $1 }
+            }
+        }
+        try #require(await waitUntil(seconds: 20) { agent.sendsWaitedFor > 0 })
+        // Play the supervisor, on a thread of its own: answer every request (a request that never comes ends
+        // the loop after 5 s).
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        #expect(setsockopt(theirs.descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size)) == 0)
+        let answered = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                var answered = 0
+                while answered < count, let (bytes, descriptor) = try? theirs.receive() {
+                    if let descriptor { close(descriptor) }
+                    guard let request = try? DeliveryRequest(WireRecord(decoding: bytes)),
+                        let reply = try? DeliveryReply(id: request.id, outcome: .delivered("ok")).record().encoded(),
+                        (try? theirs.send(reply)) != nil
+                    else { break }
+                    answered += 1
+                }
+                continuation.resume(returning: answered)
+            }
+        }
+        #expect(answered == count)
+        let outcomes = await deliveries.value
+        #expect(outcomes.count == count && outcomes.allSatisfy { $0 == .delivered("ok") })
+    }
+
     @Test("when the supervisor is gone, deliveries fail temporarily rather than hang")
     func supervisorGone() async throws {
         let dir = TemporaryMailDirectory()

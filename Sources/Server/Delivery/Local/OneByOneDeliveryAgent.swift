@@ -7,7 +7,11 @@ extension OneByOneDeliveryAgent {
     /// Delivers the envelopes concurrently (they are independent; the locks of a shared mailbox order them) and
     /// returns the outcomes in the envelopes' order.
     public func deliver(_ envelopes: [QueuedEnvelope], body: MessageBody) async -> [DeliveryOutcome] {
-        await withTaskGroup(of: (Int, DeliveryOutcome).self) { group in
+        // The common case, without a task of its own.
+        if envelopes.count == 1, let delivery = LocalDelivery(envelopes[0]) {
+            return [await deliver(delivery, body: body)]
+        }
+        return await withTaskGroup(of: (Int, DeliveryOutcome).self) { group in
             for (index, envelope) in envelopes.enumerated() {
                 guard let delivery = LocalDelivery(envelope) else {
                     group.addTask { (index, .permanentFailure("not a local delivery: method \(envelope.method)")) }

@@ -30,8 +30,9 @@ struct SeqPacketSocket: Sendable {
     private static let controlSpace = MemoryLayout<cmsghdr>.stride + 8
     private static let controlLength = MemoryLayout<cmsghdr>.size + MemoryLayout<Int32>.size
 
-    /// Sends one record, with `attaching` duplicated into the receiver. Never raises SIGPIPE.
-    func send(_ record: [UInt8], attaching passed: Int32? = nil) throws(Failure) {
+    /// Sends one record, with `attaching` duplicated into the receiver. Never raises SIGPIPE. With `waiting`
+    /// false, a full socket fails at once with EAGAIN instead of blocking.
+    func send(_ record: [UInt8], attaching passed: Int32? = nil, waiting: Bool = true) throws(Failure) {
         var control = [UInt8](repeating: 0, count: passed == nil ? 0 : Self.controlSpace)
         let result = record.withUnsafeBytes { payload in
             control.withUnsafeMutableBytes { controlBytes in
@@ -50,7 +51,7 @@ struct SeqPacketSocket: Sendable {
                         header.msg_controllen = controlBytes.count
                     }
                     while true {
-                        let sent = sendmsg(descriptor, &header, Int32(MSG_NOSIGNAL))
+                        let sent = sendmsg(descriptor, &header, Int32(MSG_NOSIGNAL) | (waiting ? 0 : Int32(MSG_DONTWAIT)))
                         if sent < 0 && errno == EINTR { continue }
                         return sent < 0 ? errno : 0
                     }

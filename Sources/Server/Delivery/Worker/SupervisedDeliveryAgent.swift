@@ -26,7 +26,12 @@ public final class SupervisedDeliveryAgent: DeliveryAgent, OneByOneDeliveryAgent
         var waiting: [UInt64: CheckedContinuation<DeliveryOutcome, Never>] = [:]
         /// Set once the supervisor is gone: every later delivery fails temporarily at once.
         var closedReason: String?
+        /// Requests that found the socket full and were sent from `sendQueue`, for tests.
+        var sendsWaitedFor = 0
     }
+
+    /// For tests: how many requests had to wait for room on the socket.
+    var sendsWaitedFor: Int { state.withLock { $0.sendsWaitedFor } }
 
     /// Starts the supervisor (this executable with a hidden argument, which `DeliveryWorkerProcess.runIfRequested`
     /// picks up) and returns the agent that talks to it. Call as root.
@@ -78,22 +83,40 @@ public final class SupervisedDeliveryAgent: DeliveryAgent, OneByOneDeliveryAgent
             }
             guard let id else { return }
             let request = DeliveryRequest(id: id, delivery: delivery, messageID: body.messageID, size: body.size)
+            let record: [UInt8]
+            do {
+                record = try request.record().encoded()
+            } catch {
+                return finish(id, .temporaryFailure("delivery supervisor: \(error)"))
+            }
             // sendmsg duplicates the descriptor into the supervisor. The caller keeps its own open until this
             // delivery's outcome arrives, which is after the send, so sending later, off this thread, is safe.
-            sendQueue.async { [self] in
-                do {
-                    try socket.send(try request.record().encoded(), attaching: body.descriptor)
-                } catch let failure as SeqPacketSocket.Failure where failure.code == EPIPE {
-                    let reason = state.withLock { state in
-                        state.closedReason = state.closedReason ?? Self.exitedReason
-                        return state.closedReason!
+            // Nearly always the socket has room and the send is made here; a full one is waited for on
+            // `sendQueue`, never on the caller's thread.
+            do throws(SeqPacketSocket.Failure) {
+                try socket.send(record, attaching: body.descriptor, waiting: false)
+            } catch where error.code == EAGAIN || error.code == EWOULDBLOCK {
+                state.withLock { $0.sendsWaitedFor += 1 }
+                sendQueue.async { [self] in
+                    do throws(SeqPacketSocket.Failure) {
+                        try socket.send(record, attaching: body.descriptor)
+                    } catch {
+                        sendFailed(id, error)
                     }
-                    finish(id, .temporaryFailure(reason))
-                } catch {
-                    finish(id, .temporaryFailure("delivery supervisor: \(error)"))
                 }
+            } catch {
+                sendFailed(id, error)
             }
         }
+    }
+
+    private func sendFailed(_ id: UInt64, _ failure: SeqPacketSocket.Failure) {
+        guard failure.code == EPIPE else { return finish(id, .temporaryFailure("delivery supervisor: \(failure)")) }
+        let reason = state.withLock { state in
+            state.closedReason = state.closedReason ?? Self.exitedReason
+            return state.closedReason!
+        }
+        finish(id, .temporaryFailure(reason))
     }
 
     deinit { socket.close() }
