@@ -41,7 +41,8 @@ struct SMTPServerHandlerTests {
     /// Back-pressure while the policy answers: reading goes on as long as nothing waits unread (a client that
     /// waits for each reply keeps the socket registered), and stops once pipelined input is buffered.
     @Test func readsAreHeldBackOnlyWhenInputWaitsForAnAnswer() async throws {
-        let policy = RecordingPolicy(slowRecipients: ["slow"])
+        let gate = Gate()
+        let policy = GatedRecipientPolicy(gate: gate)
         let channel = try await NIOAsyncTestingChannel.smtpServer(policy: policy)
         let reads = ReadCounter()
         try await channel.pipeline.addHandler(reads, position: .first).get()
@@ -54,7 +55,7 @@ struct SMTPServerHandlerTests {
         await channel.testingEventLoop.run()
         #expect(reads.count == 1, "no question out: a partial line is read on")
 
-        try await channel.send("PT TO:<slow@example.org>\r\n")
+        try await channel.send("PT TO:<r@example.org>\r\n")
         channel.pipeline.read()
         await channel.testingEventLoop.run()
         #expect(reads.count == 2, "nothing buffered: the read goes through while the policy answers")
@@ -62,6 +63,7 @@ struct SMTPServerHandlerTests {
         channel.pipeline.read()
         await channel.testingEventLoop.run()
         #expect(reads.count == 2, "DATA waits unread: no further read until the answer")
+        await gate.open()
         #expect(codes(try await reader.replies(2, from: read)) == ["250 ", "354 "])
         #expect(reads.count == 3, "the held-back read is made once the answer is in")
     }
@@ -207,4 +209,45 @@ final class ReadCounter: ChannelOutboundHandler, Sendable {
         reads.withLock { $0 += 1 }
         context.read()
     }
+}
+
+/// Holds back whoever waits on it until the test opens it.
+actor Gate {
+    private var isOpen = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func wait() async {
+        if isOpen { return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func open() {
+        isOpen = true
+        for continuation in waiting { continuation.resume() }
+        waiting = []
+    }
+}
+
+/// Accepts everything; RCPT's answer waits until `gate` opens.
+struct GatedRecipientPolicy: SessionPolicy {
+    let gate: Gate
+    func connect(session: SMTPSessionInfo) async -> ConnectDecision { .accept() }
+    func authenticate(session: SMTPSessionInfo, credentials: SASLCredentials) async -> AuthenticationResult { .failure }
+    func mailFrom(session: SMTPSessionInfo, sender: MailPath, parameters: MailParameters) async -> MailFromDecision {
+        .accept(messageID: "a1b2c3d")
+    }
+    func rcptTo(session: SMTPSessionInfo, transaction: SMTPTransactionInfo, recipient: Mailbox,
+        parameters: RecipientParameters) async -> RecipientDecision
+    {
+        await gate.wait()
+        return .accept
+    }
+    func openMessage(session: SMTPSessionInfo, transaction: SMTPTransactionInfo) async -> MessageOpening {
+        .opened(timestamp: FakePolicy.timestamp, uniqueToken: 1)
+    }
+    func appendMessage(_ transaction: SMTPTransactionInfo, data: [UInt8]) async {}
+    func commitMessage(session: SMTPSessionInfo, transaction: SMTPTransactionInfo, size: Int) async -> CommitResult {
+        .accepted
+    }
+    func abortTransaction(_ transaction: SMTPTransactionInfo) async {}
 }
