@@ -42,7 +42,7 @@ struct SMTPServerHandlerTests {
     /// waits for each reply keeps the socket registered), and stops once pipelined input is buffered.
     @Test func readsAreHeldBackOnlyWhenInputWaitsForAnAnswer() async throws {
         let gate = Gate()
-        let policy = GatedRecipientPolicy(gate: gate)
+        let policy = AcceptingPolicy(gate: gate)
         let channel = try await NIOAsyncTestingChannel.smtpServer(policy: policy)
         let reads = ReadCounter()
         try await channel.pipeline.addHandler(reads, position: .first).get()
@@ -72,7 +72,7 @@ struct SMTPServerHandlerTests {
     /// once the 250 is flushed to the socket, not before it.
     @Test func anAcceptedMessageIsReportedAfterItsReplyIsFlushed() async throws {
         let order = OrderLog()
-        let policy = AcceptanceReportingPolicy(order: order)
+        let policy = AcceptingPolicy(order: order)
         let channel = try await NIOAsyncTestingChannel.smtpServer(policy: policy)
         try await channel.pipeline.addHandler(OutboundOrderRecorder(order: order), position: .first).get()
         var reader = ReplyReader()
@@ -176,29 +176,6 @@ final class OutboundOrderRecorder: ChannelOutboundHandler, Sendable {
     }
 }
 
-/// Accepts everything and notes the `messageAccepted` event.
-struct AcceptanceReportingPolicy: SessionPolicy {
-    let order: OrderLog
-    func connect(session: SMTPSessionInfo) async -> ConnectDecision { .accept() }
-    func authenticate(session: SMTPSessionInfo, credentials: SASLCredentials) async -> AuthenticationResult { .failure }
-    func mailFrom(session: SMTPSessionInfo, sender: MailPath, parameters: MailParameters) async -> MailFromDecision {
-        .accept(messageID: "a1b2c3d")
-    }
-    func rcptTo(session: SMTPSessionInfo, transaction: SMTPTransactionInfo, recipient: Mailbox,
-        parameters: RecipientParameters) async -> RecipientDecision { .accept }
-    func openMessage(session: SMTPSessionInfo, transaction: SMTPTransactionInfo) async -> MessageOpening {
-        .opened(timestamp: FakePolicy.timestamp, uniqueToken: 1)
-    }
-    func appendMessage(_ transaction: SMTPTransactionInfo, data: [UInt8]) async {}
-    func commitMessage(session: SMTPSessionInfo, transaction: SMTPTransactionInfo, size: Int) async -> CommitResult {
-        .accepted
-    }
-    func abortTransaction(_ transaction: SMTPTransactionInfo) async {}
-    func record(_ event: SMTPSessionEvent, session: SMTPSessionInfo) async {
-        if case .messageAccepted(let id) = event { order.append("accepted \(id)") }
-    }
-}
-
 /// Counts the reads that reach the head of the pipeline.
 final class ReadCounter: ChannelOutboundHandler, Sendable {
     typealias OutboundIn = ByteBuffer
@@ -228,9 +205,12 @@ actor Gate {
     }
 }
 
-/// Accepts everything; RCPT's answer waits until `gate` opens.
-struct GatedRecipientPolicy: SessionPolicy {
-    let gate: Gate
+/// Accepts everything. With a gate, RCPT's answer waits until it opens; with an order log, the
+/// `messageAccepted` event is noted there.
+struct AcceptingPolicy: SessionPolicy {
+    var gate: Gate?
+    var order: OrderLog?
+
     func connect(session: SMTPSessionInfo) async -> ConnectDecision { .accept() }
     func authenticate(session: SMTPSessionInfo, credentials: SASLCredentials) async -> AuthenticationResult { .failure }
     func mailFrom(session: SMTPSessionInfo, sender: MailPath, parameters: MailParameters) async -> MailFromDecision {
@@ -239,7 +219,7 @@ struct GatedRecipientPolicy: SessionPolicy {
     func rcptTo(session: SMTPSessionInfo, transaction: SMTPTransactionInfo, recipient: Mailbox,
         parameters: RecipientParameters) async -> RecipientDecision
     {
-        await gate.wait()
+        await gate?.wait()
         return .accept
     }
     func openMessage(session: SMTPSessionInfo, transaction: SMTPTransactionInfo) async -> MessageOpening {
@@ -250,4 +230,7 @@ struct GatedRecipientPolicy: SessionPolicy {
         .accepted
     }
     func abortTransaction(_ transaction: SMTPTransactionInfo) async {}
+    func record(_ event: SMTPSessionEvent, session: SMTPSessionInfo) async {
+        if case .messageAccepted(let id) = event { order?.append("accepted \(id)") }
+    }
 }
