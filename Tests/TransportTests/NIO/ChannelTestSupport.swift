@@ -1,6 +1,7 @@
 import NIOCore
 import NIOEmbedded
 import NIOSSL
+import Synchronization
 @testable import Transport
 
 /// A `SessionPolicy` for channel tests: accepts like `FakePolicy`, records every call in order, and can be made
@@ -10,9 +11,21 @@ actor RecordingPolicy: SessionPolicy {
     private(set) var message: [UInt8] = []
     /// Recipients (local parts) whose answer is delayed.
     var slowRecipients: Set<String> = []
+    /// When set, every RCPT's answer waits until it opens.
+    let gate: Gate?
+    /// When set, the `messageAccepted` event is noted there.
+    let order: OrderLog?
     private var fake = FakePolicy()
 
-    init(slowRecipients: Set<String> = []) { self.slowRecipients = slowRecipients }
+    init(slowRecipients: Set<String> = [], gate: Gate? = nil, order: OrderLog? = nil) {
+        self.slowRecipients = slowRecipients
+        self.gate = gate
+        self.order = order
+    }
+
+    func record(_ event: SMTPSessionEvent, session: SMTPSessionInfo) async {
+        if case .messageAccepted(let id) = event { order?.append("accepted \(id)") }
+    }
 
 
     func connect(session: SMTPSessionInfo) async -> ConnectDecision {
@@ -35,6 +48,7 @@ actor RecordingPolicy: SessionPolicy {
         parameters: RecipientParameters) async -> RecipientDecision
     {
         if slowRecipients.contains(recipient.localPart) { try? await Task.sleep(for: .milliseconds(100)) }
+        await gate?.wait()
         calls.append("rcpt \(recipient.localPart)")
         guard case .rcptTo(let decision) = fake.answer(.rcptTo(recipient, parameters)) else { fatalError() }
         return decision
@@ -56,6 +70,30 @@ actor RecordingPolicy: SessionPolicy {
 
     func abortTransaction(_ transaction: SMTPTransactionInfo) async {
         calls.append("abort")
+    }
+}
+
+/// What reached the socket and what the policy heard, in the order it happened.
+final class OrderLog: Sendable {
+    private let log = Mutex<[String]>([])
+    func append(_ entry: String) { log.withLock { $0.append(entry) } }
+    var entries: [String] { log.withLock { $0 } }
+}
+
+/// Holds back whoever waits on it until the test opens it.
+actor Gate {
+    private var isOpen = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func wait() async {
+        if isOpen { return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func open() {
+        isOpen = true
+        for continuation in waiting { continuation.resume() }
+        waiting = []
     }
 }
 

@@ -42,7 +42,7 @@ struct SMTPServerHandlerTests {
     /// waits for each reply keeps the socket registered), and stops once pipelined input is buffered.
     @Test func readsAreHeldBackOnlyWhenInputWaitsForAnAnswer() async throws {
         let gate = Gate()
-        let policy = AcceptingPolicy(gate: gate)
+        let policy = RecordingPolicy(gate: gate)
         let channel = try await NIOAsyncTestingChannel.smtpServer(policy: policy)
         let reads = ReadCounter()
         try await channel.pipeline.addHandler(reads, position: .first).get()
@@ -72,7 +72,7 @@ struct SMTPServerHandlerTests {
     /// once the 250 is flushed to the socket, not before it.
     @Test func anAcceptedMessageIsReportedAfterItsReplyIsFlushed() async throws {
         let order = OrderLog()
-        let policy = AcceptingPolicy(order: order)
+        let policy = RecordingPolicy(order: order)
         let channel = try await NIOAsyncTestingChannel.smtpServer(policy: policy)
         try await channel.pipeline.addHandler(OutboundOrderRecorder(order: order), position: .first).get()
         var reader = ReplyReader()
@@ -146,13 +146,6 @@ struct SMTPServerHandlerTests {
     }
 }
 
-/// What reached the socket and what the policy heard, in the order it happened.
-final class OrderLog: Sendable {
-    private let log = Mutex<[String]>([])
-    func append(_ entry: String) { log.withLock { $0.append(entry) } }
-    var entries: [String] { log.withLock { $0 } }
-}
-
 /// Notes each flush with the first reply line written since the previous one.
 final class OutboundOrderRecorder: ChannelOutboundHandler, Sendable {
     typealias OutboundIn = ByteBuffer
@@ -185,52 +178,5 @@ final class ReadCounter: ChannelOutboundHandler, Sendable {
     func read(context: ChannelHandlerContext) {
         reads.withLock { $0 += 1 }
         context.read()
-    }
-}
-
-/// Holds back whoever waits on it until the test opens it.
-actor Gate {
-    private var isOpen = false
-    private var waiting: [CheckedContinuation<Void, Never>] = []
-
-    func wait() async {
-        if isOpen { return }
-        await withCheckedContinuation { waiting.append($0) }
-    }
-
-    func open() {
-        isOpen = true
-        for continuation in waiting { continuation.resume() }
-        waiting = []
-    }
-}
-
-/// Accepts everything. With a gate, RCPT's answer waits until it opens; with an order log, the
-/// `messageAccepted` event is noted there.
-struct AcceptingPolicy: SessionPolicy {
-    var gate: Gate?
-    var order: OrderLog?
-
-    func connect(session: SMTPSessionInfo) async -> ConnectDecision { .accept() }
-    func authenticate(session: SMTPSessionInfo, credentials: SASLCredentials) async -> AuthenticationResult { .failure }
-    func mailFrom(session: SMTPSessionInfo, sender: MailPath, parameters: MailParameters) async -> MailFromDecision {
-        .accept(messageID: "a1b2c3d")
-    }
-    func rcptTo(session: SMTPSessionInfo, transaction: SMTPTransactionInfo, recipient: Mailbox,
-        parameters: RecipientParameters) async -> RecipientDecision
-    {
-        await gate?.wait()
-        return .accept
-    }
-    func openMessage(session: SMTPSessionInfo, transaction: SMTPTransactionInfo) async -> MessageOpening {
-        .opened(timestamp: FakePolicy.timestamp, uniqueToken: 1)
-    }
-    func appendMessage(_ transaction: SMTPTransactionInfo, data: [UInt8]) async {}
-    func commitMessage(session: SMTPSessionInfo, transaction: SMTPTransactionInfo, size: Int) async -> CommitResult {
-        .accepted
-    }
-    func abortTransaction(_ transaction: SMTPTransactionInfo) async {}
-    func record(_ event: SMTPSessionEvent, session: SMTPSessionInfo) async {
-        if case .messageAccepted(let id) = event { order?.append("accepted \(id)") }
     }
 }
