@@ -217,13 +217,9 @@ public final class FSQueue: Sendable {
 
     // MARK: Delivery and scheduling
 
-    /// Opens a committed body for reading; the caller closes the descriptor.
-    public func openBody(_ id: MessageID) async throws -> Int32 {
-        try await onIOQueue { [self] () throws(QueueError) in try openBodyNow(id) }
-    }
-
-    /// `openBody` on the caller's thread, for a caller on a thread of its own (the scheduler's).
-    public func openBodyNow(_ id: MessageID) throws(QueueError) -> Int32 {
+    /// Opens a committed body for reading; the caller closes the descriptor. Blocking (a local `open`): the
+    /// scheduler calls it on its own thread.
+    public func openBody(_ id: MessageID) throws(QueueError) -> Int32 {
         let path = messageDirectory(id) + "/message"
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw errno == ENOENT ? QueueError.notFound("message \(id)") : QueueError.fromErrno("open", path) }

@@ -230,7 +230,7 @@ public actor Scheduler: Service {
         guard let agent = agents(batch.method) else { return failure("No delivery agent for method \(batch.method)") }
         let descriptor: Int32
         do {
-            descriptor = try queue.openBodyNow(batch.messageID)
+            descriptor = try queue.openBody(batch.messageID)
         } catch {
             return failure("Cannot open message \(batch.messageID): \(error)")
         }
